@@ -1,0 +1,50 @@
+namespace Berth.Core.Storage;
+
+/// <summary>What a storage backend can do, as data: callers test these, never the driver's type.</summary>
+/// <param name="Name">the driver name: btrfs | dir</param>
+/// <param name="InstantSnapshots">a clone costs the same whatever the dataset size</param>
+/// <param name="CanEnforceQuota">a quota set on a dataset makes writes past it fail with EDQUOT</param>
+/// <param name="QuotaMode">how quota is enforced: "simple" (btrfs squota), "qgroup" (classic btrfs qgroups) or "none"</param>
+public sealed record StorageDriverInfo(string Name, bool InstantSnapshots, bool CanEnforceQuota, string QuotaMode);
+
+/// <summary>Bytes of a pool.</summary>
+public sealed record PoolUsage(long Size, long Used, long Available);
+
+/// <summary>Where a pool lives; persisted by the store, given back to <see cref="PoolManager"/> on daemon start.</summary>
+/// <param name="Name">pool name (vmadm's zpool)</param>
+/// <param name="Driver">btrfs | dir</param>
+/// <param name="Device">a block device holding the pool's filesystem, or null</param>
+/// <param name="File">a loop file holding the pool's filesystem, or null</param>
+/// <param name="SizeBytes">size of the loop file when one is made</param>
+/// <param name="Mountpoint">where the pool's filesystem is mounted (btrfs) or lives (dir)</param>
+public sealed record PoolSpec(string Name, string Driver, string? Device, string? File, long? SizeBytes, string Mountpoint);
+
+/// <summary>One pool's datasets: an instance root or an image, addressed by a relative name such as "images/UUID".</summary>
+public interface IStorageDriver
+{
+    StorageDriverInfo Info { get; }
+
+    PoolSpec Spec { get; }
+
+    /// <summary>The directory holding the dataset's files.</summary>
+    string DatasetPath(string dataset);
+
+    bool Exists(string dataset);
+
+    /// <summary>Creates an empty dataset.</summary>
+    Task CreateAsync(string dataset, CancellationToken ct = default);
+
+    /// <summary>Creates <paramref name="target"/> as a copy-on-write clone of <paramref name="source"/> where the backend can.</summary>
+    Task CloneAsync(string source, string target, CancellationToken ct = default);
+
+    /// <summary>Deletes a dataset and its quota group; a missing dataset is not an error.</summary>
+    Task DeleteAsync(string dataset, CancellationToken ct = default);
+
+    /// <summary>Sets (bytes) or removes (null) the quota; throws InvalidArgument when the driver cannot enforce it.</summary>
+    Task SetQuotaAsync(string dataset, long? bytes, CancellationToken ct = default);
+
+    /// <summary>The datasets below a prefix such as "instances".</summary>
+    Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken ct = default);
+
+    Task<PoolUsage> GetUsageAsync(CancellationToken ct = default);
+}
