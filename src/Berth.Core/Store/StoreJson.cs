@@ -1,0 +1,9 @@
+using System.Text.Json.Serialization;
+using Berth.Core.Storage;
+
+namespace Berth.Core.Store;
+
+/// <summary>JSON of records the store keeps that are not wire types.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(PoolSpec))]
+internal sealed partial class StoreJson : JsonSerializerContext;
