@@ -25,7 +25,9 @@ namespace Berth.Api.Contracts;
 [JsonSerializable(typeof(ImageInstallRequest))]
 [JsonSerializable(typeof(ImageBuildRequest))]
 [JsonSerializable(typeof(ValidateResult))]
+[JsonSerializable(typeof(UpdateResult))]
 [JsonSerializable(typeof(Problem))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonNode))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
 public sealed partial class BerthJson : JsonSerializerContext;

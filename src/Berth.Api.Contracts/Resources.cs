@@ -133,3 +133,10 @@ public sealed record Problem
 }
 
 public sealed record PropertyError(string Property, string Message);
+
+/// <summary>The answer of an update: the manifest now, and the changed properties that take effect only at the next start.</summary>
+public sealed record UpdateResult
+{
+    public required Manifest Manifest { get; init; }
+    public required List<string> RestartRequired { get; init; }
+}

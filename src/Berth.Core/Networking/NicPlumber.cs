@@ -1,4 +1,4 @@
-namespace Berth.Core.Network;
+namespace Berth.Core.Networking;
 
 /// <summary>One nic as it is plumbed: host veth in a bridge, its peer inside the instance's network namespace.</summary>
 /// <param name="Index">position in nics[]: the interface inside is eth{Index}</param>

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using Berth.Api.Contracts;
+using Berth.Core.Images;
+using Berth.Core.Instances.Containers;
+using Berth.Core.Networking;
+using Berth.Core.Storage;
+
+namespace Berth.Core.Instances;
+
+public sealed partial class InstanceService
+{
+    /// <summary>What a manifest resolves to on this host: its pool, image and the plan of each nic.</summary>
+    private sealed record Plan(IStorageDriver Pool, ImageManifest Image, IReadOnlyList<NicPlan> Nics);
+
+    /// <summary>Creates an instance and, unless autoboot is false, starts it; a failure at any step leaves nothing behind.</summary>
+    public async Task<Manifest> CreateAsync(JsonElement body, CancellationToken ct = default)
+    {
+        Manifest manifest = Manifests.ManifestValidator.Validate(body);
+        Plan plan = await PlanAsync(manifest, ct).ConfigureAwait(false);
+        string uuid = manifest.Uuid!;
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        manifest = manifest with { State = InstanceState.Provisioning.ToWire(), CreateTimestamp = now, LastModified = now };
+
+        return await WithLockAsync(uuid, async () =>
+        {
+            await using var reverter = new Reverter();
+            try
+            {
+                await observer.BeforeStepAsync("record", uuid).ConfigureAwait(false);
+                await store.InsertInstanceAsync(manifest, ct).ConfigureAwait(false);
+                reverter.Add("record", () => store.DeleteInstanceAsync(uuid));
+
+                await observer.BeforeStepAsync("dataset", uuid).ConfigureAwait(false);
+                await images.EnsureOnPoolAsync(plan.Image, plan.Pool, ct).ConfigureAwait(false);
+                await plan.Pool.CloneAsync(ImageService.Dataset(plan.Image.Uuid!), InstanceDataset(uuid), ct).ConfigureAwait(false);
+                reverter.Add("dataset", () => plan.Pool.DeleteAsync(InstanceDataset(uuid)));
+
+                if (manifest.Quota is > 0)
+                {
+                    await observer.BeforeStepAsync("quota", uuid).ConfigureAwait(false);
+                    await plan.Pool.SetQuotaAsync(InstanceDataset(uuid), manifest.Quota.Value << 30, ct).ConfigureAwait(false);
+                }
+
+                if (manifest.Autoboot == false)
+                {
+                    manifest = await SaveAsync(manifest, InstanceState.Stopped, null, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    int pid = await BootAsync(manifest, plan, reverter, ct).ConfigureAwait(false);
+                    await observer.BeforeStepAsync("running", uuid).ConfigureAwait(false);
+                    manifest = await SaveAsync(manifest, InstanceState.Running, pid, ct).ConfigureAwait(false);
+                    Watch(manifest);
+                }
+
+                reverter.Success();
+                Log.Created(logger, uuid, manifest.Alias, manifest.State);
+                return manifest;
+            }
+            catch (Exception e) when (e is not BerthException)
+            {
+                throw new BerthException(ErrorKind.Internal, $"Failed creating instance {Name(manifest)}: {e.Message}", e);
+            }
+            finally
+            {
+                foreach (Exception undo in reverter.UndoFailures)
+                {
+                    Log.UndoFailed(logger, uuid, undo);
+                }
+            }
+        }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates the container, plumbs its nics and starts its init; undo steps go on the reverter.</summary>
+    private async Task<int> BootAsync(Manifest manifest, Plan plan, Reverter reverter, CancellationToken ct)
+    {
+        string uuid = manifest.Uuid!;
+        await observer.BeforeStepAsync("container", uuid).ConfigureAwait(false);
+        reverter.Add("container", () => containers.DeleteAsync(uuid));
+        int pid = await containers.CreateAsync(
+            new ContainerSpec(manifest, plan.Pool.DatasetPath(InstanceDataset(uuid)), plan.Image), ct).ConfigureAwait(false);
+
+        if (plan.Nics.Count > 0)
+        {
+            await observer.BeforeStepAsync("network", uuid).ConfigureAwait(false);
+            reverter.Add("network", () => plumber.DetachAsync(uuid, plan.Nics.Count));
+            await plumber.AttachAsync(uuid, pid, plan.Nics, ct).ConfigureAwait(false);
+        }
+
+        await observer.BeforeStepAsync("start", uuid).ConfigureAwait(false);
+        await containers.StartAsync(uuid).ConfigureAwait(false);
+        return pid;
+    }
+
+    private async Task<Plan> PlanAsync(Manifest manifest, CancellationToken ct)
+    {
+        IStorageDriver pool = pools.Get(manifest.Zpool);
+        if (manifest.Quota is > 0 && !pool.Info.CanEnforceQuota)
+        {
+            throw BerthException.Invalid("quota",
+                $"pool \"{pool.Spec.Name}\" ({pool.Info.Name}) cannot enforce quotas; use a btrfs pool or set quota to 0");
+        }
+
+        ImageManifest image;
+        try
+        {
+            image = await images.GetAsync(manifest.ImageUuid!, ct).ConfigureAwait(false);
+        }
+        catch (BerthException e) when (e.Kind == ErrorKind.NotFound)
+        {
+            throw BerthException.Invalid("image_uuid", $"image {manifest.ImageUuid} is not installed (berth image list shows the images)");
+        }
+
+        var nics = new List<NicPlan>();
+        for (int i = 0; i < (manifest.Nics?.Count ?? 0); i++)
+        {
+            Nic nic = manifest.Nics![i];
+            Api.Contracts.Network network = await networks.ForNicTagAsync(nic.NicTag!, $"nics[{i}].nic_tag", ct).ConfigureAwait(false);
+            nics.Add(NicPlanner.Plan(i, nic, network));
+        }
+
+        return new Plan(pool, image, nics);
+    }
+}

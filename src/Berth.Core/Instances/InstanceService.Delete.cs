@@ -1,0 +1,42 @@
+using Berth.Api.Contracts;
+using Berth.Core.Storage;
+
+namespace Berth.Core.Instances;
+
+public sealed partial class InstanceService
+{
+    /// <summary>Deletes an instance, stopping it first as vmadm does; nothing of it stays.</summary>
+    public async Task DeleteAsync(string id, CancellationToken ct = default)
+    {
+        Manifest found = await ResolveAsync(id, ct).ConfigureAwait(false);
+        await WithLockAsync(found.Uuid!, async () =>
+        {
+            Manifest manifest = await ReloadAsync(found.Uuid!, ct).ConfigureAwait(false);
+            Lifecycle.Check(LifecycleVerb.Delete, StateOf(manifest), Name(manifest));
+            if (StateOf(manifest) is InstanceState.Running or InstanceState.Stopping)
+            {
+                manifest = await StopLockedAsync(manifest, force: false, DefaultStopTimeoutSeconds, ct).ConfigureAwait(false);
+            }
+
+            await DestroyAsync(manifest, ct).ConfigureAwait(false);
+            return 0;
+        }, ct).ConfigureAwait(false);
+        _locks.TryRemove(found.Uuid!, out _);
+    }
+
+    /// <summary>Removes every trace of an instance: container, veths, dataset with its quota, bundle, row (row last).</summary>
+    private async Task DestroyAsync(Manifest manifest, CancellationToken ct)
+    {
+        string uuid = manifest.Uuid!;
+        Unwatch(uuid);
+        await containers.DeleteAsync(uuid).ConfigureAwait(false);
+        await plumber.DetachAsync(uuid, manifest.Nics?.Count ?? 0).ConfigureAwait(false);
+        foreach (IStorageDriver pool in pools.All.Where(p => p.Exists(InstanceDataset(uuid))))
+        {
+            await pool.DeleteAsync(InstanceDataset(uuid), ct).ConfigureAwait(false);
+        }
+
+        await store.DeleteInstanceAsync(uuid, ct).ConfigureAwait(false);
+        Log.Deleted(logger, uuid);
+    }
+}

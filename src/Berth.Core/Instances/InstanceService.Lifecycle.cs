@@ -1,0 +1,171 @@
+using Berth.Api.Contracts;
+using Berth.Core.Instances.Containers;
+
+namespace Berth.Core.Instances;
+
+public sealed partial class InstanceService
+{
+    public const int DefaultStopTimeoutSeconds = 60;
+
+    public async Task<Manifest> StartAsync(string id, CancellationToken ct = default)
+    {
+        Manifest found = await ResolveAsync(id, ct).ConfigureAwait(false);
+        return await WithLockAsync(found.Uuid!, async () =>
+        {
+            Manifest manifest = await ReloadAsync(found.Uuid!, ct).ConfigureAwait(false);
+            Lifecycle.Check(LifecycleVerb.Start, StateOf(manifest), Name(manifest));
+            return await StartLockedAsync(manifest, ct).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
+    }
+
+    private async Task<Manifest> StartLockedAsync(Manifest manifest, CancellationToken ct)
+    {
+        Plan plan = await PlanAsync(manifest, ct).ConfigureAwait(false);
+        await using var reverter = new Reverter();
+        await containers.DeleteAsync(manifest.Uuid!).ConfigureAwait(false); // a leftover of an exit seen while berthd was down
+        int pid = await BootAsync(manifest, plan, reverter, ct).ConfigureAwait(false);
+        manifest = await SaveAsync(manifest with { ExitStatus = null }, InstanceState.Running, pid, ct).ConfigureAwait(false);
+        Watch(manifest);
+        reverter.Success();
+        Log.Started(logger, manifest.Uuid!, pid);
+        return manifest;
+    }
+
+    /// <summary>Asks init to end the way it expects, then kills it after the timeout (at once with force).</summary>
+    public async Task<Manifest> StopAsync(string id, bool force, int? timeoutSeconds, CancellationToken ct = default)
+    {
+        Manifest found = await ResolveAsync(id, ct).ConfigureAwait(false);
+        return await WithLockAsync(found.Uuid!, async () =>
+        {
+            Manifest manifest = await ReloadAsync(found.Uuid!, ct).ConfigureAwait(false);
+            Lifecycle.Check(LifecycleVerb.Stop, StateOf(manifest), Name(manifest));
+            return await StopLockedAsync(manifest, force, timeoutSeconds ?? DefaultStopTimeoutSeconds, ct).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
+    }
+
+    public async Task<Manifest> RebootAsync(string id, CancellationToken ct = default)
+    {
+        Manifest found = await ResolveAsync(id, ct).ConfigureAwait(false);
+        return await WithLockAsync(found.Uuid!, async () =>
+        {
+            Manifest manifest = await ReloadAsync(found.Uuid!, ct).ConfigureAwait(false);
+            Lifecycle.Check(LifecycleVerb.Reboot, StateOf(manifest), Name(manifest));
+            manifest = await StopLockedAsync(manifest, force: false, DefaultStopTimeoutSeconds, ct).ConfigureAwait(false);
+            return await StartLockedAsync(manifest, ct).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
+    }
+
+    private async Task<Manifest> StopLockedAsync(Manifest manifest, bool force, int timeoutSeconds, CancellationToken ct)
+    {
+        string uuid = manifest.Uuid!;
+        Unwatch(uuid);
+        manifest = await SaveAsync(manifest, InstanceState.Stopping, manifest.Pid, ct).ConfigureAwait(false);
+        ImageManifest? image = await store.GetImageAsync(manifest.ImageUuid!, ct).ConfigureAwait(false);
+        string signal = force ? "SIGKILL" : image?.BerthStopSignal ?? "SIGTERM";
+
+        await KillQuietlyAsync(uuid, signal).ConfigureAwait(false);
+        if (!await WaitForExitAsync(uuid, TimeSpan.FromSeconds(force ? 5 : timeoutSeconds), ct).ConfigureAwait(false))
+        {
+            Log.StopTimedOut(logger, uuid, signal, timeoutSeconds);
+            await KillQuietlyAsync(uuid, "SIGKILL").ConfigureAwait(false);
+            await WaitForExitAsync(uuid, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+        }
+
+        return await CleanUpAfterExitAsync(manifest, ct).ConfigureAwait(false);
+    }
+
+    private async Task KillQuietlyAsync(string uuid, string signal)
+    {
+        try
+        {
+            await containers.KillAsync(uuid, signal).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // The container may have exited between the check and the kill.
+            Log.KillFailed(logger, uuid, signal, e.Message);
+        }
+    }
+
+    private async Task<bool> WaitForExitAsync(string uuid, TimeSpan timeout, CancellationToken ct)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        do
+        {
+            ContainerStatus? status = await containers.GetStatusAsync(uuid).ConfigureAwait(false);
+            if (status is null or { Status: "stopped" })
+            {
+                return true;
+            }
+
+            await Task.Delay(50, ct).ConfigureAwait(false);
+        }
+        while (DateTime.UtcNow < deadline);
+        return false;
+    }
+
+    /// <summary>Releases what a stopped container held (crun state, host veths) and records it as stopped.</summary>
+    private async Task<Manifest> CleanUpAfterExitAsync(Manifest manifest, CancellationToken ct)
+    {
+        string uuid = manifest.Uuid!;
+        int? exit = containers.ReadExitStatus(uuid);
+        await containers.DeleteAsync(uuid).ConfigureAwait(false);
+        await plumber.DetachAsync(uuid, manifest.Nics?.Count ?? 0).ConfigureAwait(false);
+        manifest = await SaveAsync(manifest with { ExitStatus = exit ?? manifest.ExitStatus }, InstanceState.Stopped, null, ct).ConfigureAwait(false);
+        Log.Stopped(logger, uuid, exit);
+        return manifest;
+    }
+
+    /// <summary>Watches the instance's monitor so that an exit of init is recorded within a second.</summary>
+    private void Watch(Manifest manifest)
+    {
+        string uuid = manifest.Uuid!;
+        int? monitor = containers.MonitorPid(uuid);
+        if (monitor is null)
+        {
+            return;
+        }
+
+        IDisposable watch = watcher.Watch(monitor.Value, () => _ = OnMonitorExitAsync(uuid));
+        if (_watches.TryRemove(uuid, out IDisposable? old))
+        {
+            old.Dispose();
+        }
+
+        _watches[uuid] = watch;
+    }
+
+    private void Unwatch(string uuid)
+    {
+        if (_watches.TryRemove(uuid, out IDisposable? watch))
+        {
+            watch.Dispose();
+        }
+    }
+
+    private async Task OnMonitorExitAsync(string uuid)
+    {
+        try
+        {
+            await WithLockAsync(uuid, async () =>
+            {
+                _watches.TryRemove(uuid, out _);
+                Manifest? manifest = await store.GetInstanceAsync(uuid).ConfigureAwait(false);
+                if (manifest is null || StateOf(manifest) != InstanceState.Running)
+                {
+                    return 0; // a stop or delete under way handles the exit itself
+                }
+
+                await CleanUpAfterExitAsync(manifest, CancellationToken.None).ConfigureAwait(false);
+                return 0;
+            }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Log.ExitHandlingFailed(logger, uuid, e);
+        }
+    }
+
+    private async Task<Manifest> ReloadAsync(string uuid, CancellationToken ct) =>
+        await store.GetInstanceAsync(uuid, ct).ConfigureAwait(false) ?? throw BerthException.NotFound($"instance {uuid} not found");
+}

@@ -1,0 +1,95 @@
+using Berth.Api.Contracts;
+using Berth.Core;
+using Berth.Core.Host;
+using Berth.Core.Images;
+using Berth.Core.Instances;
+using Berth.Core.Instances.Containers;
+using Berth.Core.Networking;
+using Berth.Core.Storage;
+using Berth.Core.Store;
+using Berth.Daemon.Endpoints;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Berth.Daemon;
+
+/// <summary>Wires berthd together: services, endpoints, start-up reconciliation, the socket.</summary>
+internal static class Daemon
+{
+    public static async Task<int> RunAsync(BerthdOptions options, Action<IServiceCollection>? configure = null)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
+        });
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.ListenUnixSocket(options.Socket);
+            if (options.Listen is not null)
+            {
+                k.Listen(System.Net.IPEndPoint.Parse(options.Listen));
+            }
+        });
+        AddServices(builder.Services, options);
+        configure?.Invoke(builder.Services);
+        builder.Services.AddOpenApi("v1");
+
+        WebApplication app = builder.Build();
+        app.UseExceptionHandler(error => error.Run(context =>
+            ErrorMap.WriteAsync(context, context.Features.Get<IExceptionHandlerFeature>()!.Error)));
+        app.UseWebSockets();
+        app.MapOpenApi("/v1/openapi.json");
+        VmsEndpoints.Map(app);
+        ImagesEndpoints.Map(app);
+        PoolsEndpoints.Map(app);
+        NetworksEndpoints.Map(app);
+        SysinfoEndpoints.Map(app);
+
+        ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("berthd");
+        try
+        {
+            await Startup.PrepareAsync(app.Services, options, logger);
+        }
+        catch (Exception e)
+        {
+            logger.LogCritical(e, "berthd cannot start");
+            return 1;
+        }
+
+        File.Delete(options.Socket);
+        await app.StartAsync();
+        File.SetUnixFileMode(options.Socket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await File.WriteAllTextAsync(Path.Combine(options.RunDir, "berthd.pid"), $"{Environment.ProcessId}\n");
+        SdNotify.Ready();
+        logger.LogInformation("berthd is serving on {Socket}", options.Socket);
+        await app.WaitForShutdownAsync();
+        return 0;
+    }
+
+    private static void AddServices(IServiceCollection services, BerthdOptions options)
+    {
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, BerthJson.Default));
+        var paths = new BerthPaths(options.StateDir, options.RunDir, options.CgroupParent);
+        services.AddSingleton(paths);
+        services.AddSingleton(CommandRunner.Default);
+        services.AddSingleton<IStateStore>(new SqliteStateStore(paths.DatabasePath));
+        services.AddSingleton<PoolManager>();
+        services.AddSingleton<PoolRegistry>();
+        services.AddSingleton<ImageService>();
+        services.AddSingleton(new NicPlumber());
+        services.AddSingleton<NetworkService>();
+        services.AddSingleton<ContainerDriver>();
+        services.AddSingleton(PidWatcher.Shared);
+        services.AddSingleton<ICreateObserver, NoCreateObserver>();
+        services.AddSingleton<InstanceService>();
+        services.AddSingleton(sp => new HostFacts(paths, CrunVersion(), Berth.Core.Host.Cgroups.CgroupHost.Detect().ToString().ToLowerInvariant()));
+    }
+
+    private static string CrunVersion()
+    {
+        CommandResult result = CommandRunner.Default.RunAsync("crun", ["--version"]).GetAwaiter().GetResult();
+        return result.Succeeded ? result.Stdout.Split('\n')[0].Replace("crun version ", "").Trim() : "not installed";
+    }
+}

@@ -1,0 +1,43 @@
+using Berth.Core;
+using Berth.Core.Host;
+using Berth.Core.Instances;
+using Berth.Core.Networking;
+using Berth.Core.Storage;
+using Berth.Core.Store;
+
+namespace Berth.Daemon;
+
+/// <summary>What berthd does before it serves: host fixes, the store, pools, bridges, then reconciliation.</summary>
+internal static class Startup
+{
+    private const string BootIdSetting = "boot_id";
+
+    public static async Task PrepareAsync(IServiceProvider services, BerthdOptions options, ILogger logger)
+    {
+        BerthPaths paths = services.GetRequiredService<BerthPaths>();
+        foreach (string dir in new[] { options.StateDir, options.RunDir, paths.BundlesDir, paths.PoolsDir, paths.MonitorDir, Path.GetDirectoryName(options.Socket)! })
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        foreach (string change in Berth.Core.Host.Cgroups.CgroupHost.FixHybridForCrun())
+        {
+            logger.LogWarning("Host cgroups changed for crun: {Change}", change);
+        }
+
+        IStateStore store = services.GetRequiredService<IStateStore>();
+        await store.InitializeAsync();
+
+        await services.GetRequiredService<PoolRegistry>().OpenAllAsync(
+            (name, e) => logger.LogError(e, "Pool {Pool} cannot be opened", name));
+        await services.GetRequiredService<NetworkService>().EnsureAllAsync(
+            (name, e) => logger.LogError(e, "Network {Network}: its bridge cannot be set up", name));
+
+        string bootId = HostFacts.BootId();
+        string? lastBootId = await store.GetSettingAsync(BootIdSetting);
+        bool hostBooted = lastBootId != bootId;
+        await services.GetRequiredService<InstanceService>().ReconcileAsync(hostBooted);
+        await store.SetSettingAsync(BootIdSetting, bootId);
+        logger.LogInformation("Reconciled instances{Boot}", hostBooted ? " after a host boot (autoboot instances started)" : "");
+    }
+}
