@@ -78,7 +78,10 @@ public sealed partial class NicPlumber(CommandRunner? runner = null, string? hos
     {
         int? line = NicBatch.FailedLine(result.Stderr);
         int? nicIndex = line is int l && l >= 1 && l <= script.Count ? script[l - 1].Nic : null;
-        NicPlan nic = nics.FirstOrDefault(n => n.Index == nicIndex) ?? nics[0];
+        // ip's parser exits without a line number on a bad argument ("nosuch" is wrong: Device does not exist): find the name.
+        NicPlan nic = nics.FirstOrDefault(n => n.Index == nicIndex)
+            ?? nics.FirstOrDefault(n => result.Stderr.Contains($"\"{n.Bridge}\"", StringComparison.Ordinal))
+            ?? nics[0];
         var inner = new CommandFailedException(result);
         return new BerthException(ErrorKind.Internal, $"Failed attaching nic {nic.Index} of {uuid} to bridge {nic.Bridge}: {inner.Message}", inner);
     }
