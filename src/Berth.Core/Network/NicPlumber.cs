@@ -49,7 +49,16 @@ public sealed partial class NicPlumber(CommandRunner? runner = null, string? hos
             throw Failure(instanceUuid, nics, host, result);
         }
 
-        result = await _runner.RunAsync("nsenter", [$"--net=/proc/{pid}/ns/net", "ip", "-batch", "-"], NicBatch.Join(inner), ct).ConfigureAwait(false);
+        try
+        {
+            result = await _runner.RunAsync("nsenter", [$"--net=/proc/{pid}/ns/net", "ip", "-batch", "-"], NicBatch.Join(inner), ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await DeleteLinksAsync(names, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
         if (!result.Succeeded)
         {
             // Deleting the host end deletes its peer inside too.
