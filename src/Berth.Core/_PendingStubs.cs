@@ -39,25 +39,6 @@ namespace Berth.Core.Images
     }
 }
 
-namespace Berth.Core.Networking
-{
-    public sealed class NicPlumber
-    {
-        public Task EnsureBridgeAsync(string bridge, string gatewayCidr, int? mtu, CancellationToken ct) => throw new NotImplementedException();
-        public Task<IReadOnlyList<string>> AttachAsync(string uuid, int pid, IReadOnlyList<NicPlan> nics, CancellationToken ct) => throw new NotImplementedException();
-        public Task DetachAsync(string uuid, int nicCount) => throw new NotImplementedException();
-        public static string HostInterfaceName(string uuid, int index) => throw new NotImplementedException();
-    }
-}
-
-namespace Berth.Core.Host
-{
-    public sealed class PidWatcher
-    {
-        public IDisposable Watch(int pid, Action onExit) => throw new NotImplementedException();
-    }
-}
-
 namespace Berth.Core.Manifests
 {
     public static class ManifestValidator
