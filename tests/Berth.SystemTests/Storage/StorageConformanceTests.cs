@@ -208,12 +208,19 @@ public abstract class StorageConformanceTests : IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(Pool.DatasetPath("images/img"), "f"), "x");
         const int n = 30;
         var clone = new List<double>();
+        var quota = new List<double>();
         var delete = new List<double>();
         for (int i = 0; i < n; i++)
         {
             long t0 = Stopwatch.GetTimestamp();
             await Pool.CloneAsync("images/img", $"instances/t{i}");
             clone.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            if (Pool.Info.CanEnforceQuota)
+            {
+                t0 = Stopwatch.GetTimestamp();
+                await Pool.SetQuotaAsync($"instances/t{i}", 1L << 30);
+                quota.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            }
         }
 
         for (int i = 0; i < n; i++)
@@ -224,7 +231,7 @@ public abstract class StorageConformanceTests : IAsyncDisposable
         }
 
         Assert.Empty(await Pool.ListAsync("instances"));
-        string line = $"{Pool.Info.Name}/{Pool.Info.QuotaMode}: clone median {Median(clone):F3} ms, delete median {Median(delete):F3} ms ({n} each)";
+        string line = $"{Pool.Info.Name}/{Pool.Info.QuotaMode}: clone median {Median(clone):F3} ms, delete median {Median(delete):F3} ms, quota set median {(quota.Count > 0 ? $"{Median(quota):F3} ms" : "n/a")} ({n} each)";
         TestContext.Current.TestOutputHelper?.WriteLine(line);
     }
 

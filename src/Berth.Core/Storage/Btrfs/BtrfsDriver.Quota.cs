@@ -6,7 +6,7 @@ namespace Berth.Core.Storage.Btrfs;
 public sealed partial class BtrfsDriver
 {
     public Task SetQuotaAsync(string dataset, long? bytes, CancellationToken ct = default) =>
-        StorageErrors.Run($"Failed setting quota on \"{DatasetPath(dataset)}\"", () =>
+        StorageErrors.Run($"Failed setting quota on \"{Path.Combine(_root, dataset)}\"", () =>
         {
             if (bytes < 0)
             {

@@ -28,7 +28,7 @@ public sealed partial class BtrfsDriver : IStorageDriver
     public bool Exists(string dataset) => Directory.Exists(DatasetPath(dataset));
 
     public Task CreateAsync(string dataset, CancellationToken ct = default) =>
-        StorageErrors.Run($"Failed creating dataset \"{DatasetPath(dataset)}\"", () =>
+        StorageErrors.Run($"Failed creating dataset \"{Path.Combine(_root, dataset)}\"", () =>
         {
             var (group, name) = DatasetName.Parse(dataset);
             using SafeFileHandle parent = OpenGroup(group);
@@ -36,7 +36,7 @@ public sealed partial class BtrfsDriver : IStorageDriver
         });
 
     public Task CloneAsync(string source, string target, CancellationToken ct = default) =>
-        StorageErrors.Run($"Failed snapshotting \"{DatasetPath(source)}\" to \"{DatasetPath(target)}\"", () =>
+        StorageErrors.Run($"Failed snapshotting \"{Path.Combine(_root, source)}\" to \"{Path.Combine(_root, target)}\"", () =>
         {
             string sourcePath = DatasetPath(source);
             var (group, name) = DatasetName.Parse(target);
@@ -51,7 +51,7 @@ public sealed partial class BtrfsDriver : IStorageDriver
         });
 
     public Task DeleteAsync(string dataset, CancellationToken ct = default) =>
-        StorageErrors.Run($"Failed deleting dataset \"{DatasetPath(dataset)}\"", () =>
+        StorageErrors.Run($"Failed deleting dataset \"{Path.Combine(_root, dataset)}\"", () =>
         {
             var (group, name) = DatasetName.Parse(dataset);
             string path = DatasetPath(dataset);

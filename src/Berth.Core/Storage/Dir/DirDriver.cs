@@ -28,7 +28,7 @@ public sealed class DirDriver : IStorageDriver
     public bool Exists(string dataset) => Directory.Exists(DatasetPath(dataset));
 
     public Task CreateAsync(string dataset, CancellationToken ct = default) =>
-        StorageErrors.Run($"Failed creating dataset \"{DatasetPath(dataset)}\"", () =>
+        StorageErrors.Run($"Failed creating dataset \"{Path.Combine(_root, dataset)}\"", () =>
         {
             string path = DatasetPath(dataset);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
