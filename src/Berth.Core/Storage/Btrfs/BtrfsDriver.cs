@@ -1,0 +1,112 @@
+using Berth.Core.Host.Interop;
+using Microsoft.Win32.SafeHandles;
+
+namespace Berth.Core.Storage.Btrfs;
+
+/// <summary>A btrfs pool: one subvolume per dataset (mountpoint/group/name), clones are writable snapshots, all through ioctls.</summary>
+public sealed partial class BtrfsDriver : IStorageDriver
+{
+    private readonly string _root;
+
+    internal BtrfsDriver(PoolSpec spec, string quotaMode)
+    {
+        Spec = spec;
+        _root = MountTable.Normalize(spec.Mountpoint);
+        Info = new StorageDriverInfo("btrfs", InstantSnapshots: true, CanEnforceQuota: quotaMode != BtrfsQuota.None, QuotaMode: quotaMode);
+    }
+
+    public StorageDriverInfo Info { get; }
+
+    public PoolSpec Spec { get; }
+
+    public string DatasetPath(string dataset)
+    {
+        var (group, name) = DatasetName.Parse(dataset);
+        return Path.Combine(_root, group, name);
+    }
+
+    public bool Exists(string dataset) => Directory.Exists(DatasetPath(dataset));
+
+    public Task CreateAsync(string dataset, CancellationToken ct = default) =>
+        StorageErrors.Run($"Failed creating dataset \"{Path.Combine(_root, dataset)}\"", () =>
+        {
+            var (group, name) = DatasetName.Parse(dataset);
+            using SafeFileHandle parent = OpenGroup(group);
+            BtrfsIoctl.SubvolumeCreate(parent, name);
+        });
+
+    public Task CloneAsync(string source, string target, CancellationToken ct = default) =>
+        StorageErrors.Run($"Failed snapshotting \"{Path.Combine(_root, source)}\" to \"{Path.Combine(_root, target)}\"", () =>
+        {
+            string sourcePath = DatasetPath(source);
+            var (group, name) = DatasetName.Parse(target);
+            if (!Directory.Exists(sourcePath))
+            {
+                throw BerthException.NotFound($"source dataset \"{source}\" does not exist");
+            }
+
+            using SafeFileHandle src = OpenDirectory.Open(sourcePath);
+            using SafeFileHandle parent = OpenGroup(group);
+            BtrfsIoctl.SnapshotCreate(src, parent, name);
+        });
+
+    public Task DeleteAsync(string dataset, CancellationToken ct = default) =>
+        StorageErrors.Run($"Failed deleting dataset \"{Path.Combine(_root, dataset)}\"", () =>
+        {
+            var (group, name) = DatasetName.Parse(dataset);
+            string path = DatasetPath(dataset);
+            if (!Directory.Exists(path))
+            {
+                return;
+            }
+
+            using SafeFileHandle parent = OpenDirectory.Open(Path.Combine(_root, group));
+            ulong id;
+            using (SafeFileHandle self = OpenDirectory.Open(path))
+            {
+                id = BtrfsIoctl.SubvolumeId(self);
+            }
+
+            if (id == BtrfsIoctl.SubvolumeId(parent))
+            {
+                // A plain directory (left by hand or an older layout): not a subvolume, no qgroup.
+                Directory.Delete(path, recursive: true);
+                return;
+            }
+
+            BtrfsIoctl.SubvolumeDestroy(parent, name);
+            DestroyQgroup(id);
+        });
+
+    public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken ct = default)
+    {
+        try
+        {
+            return Task.FromResult(DatasetName.List(_root, prefix, _ => true));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or BerthException)
+        {
+            return Task.FromException<IReadOnlyList<string>>(StorageErrors.From($"Failed listing datasets of \"{_root}\"", e));
+        }
+    }
+
+    public Task<PoolUsage> GetUsageAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            return Task.FromResult(StorageErrors.Usage(_root));
+        }
+        catch (IOException e)
+        {
+            return Task.FromException<PoolUsage>(StorageErrors.From($"Failed reading usage of \"{_root}\"", e));
+        }
+    }
+
+    /// <summary>Opens the group directory ("images"), a plain directory of the top-level subvolume, making it on first use.</summary>
+    private SafeFileHandle OpenGroup(string group)
+    {
+        string dir = Path.Combine(_root, group);
+        Directory.CreateDirectory(dir);
+        return OpenDirectory.Open(dir);
+    }
+}
