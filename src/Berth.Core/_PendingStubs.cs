@@ -3,16 +3,6 @@
 using System.Text.Json;
 using Berth.Api.Contracts;
 
-namespace Berth.Core.Storage
-{
-    public sealed class PoolManager
-    {
-        public Task<IStorageDriver> CreatePoolAsync(PoolSpec spec, CancellationToken ct = default) => throw new NotImplementedException();
-        public Task<IStorageDriver> OpenPoolAsync(PoolSpec spec, CancellationToken ct = default) => throw new NotImplementedException();
-        public Task DeletePoolAsync(IStorageDriver pool) => throw new NotImplementedException();
-    }
-}
-
 namespace Berth.Core.Instances.Containers
 {
     public sealed partial class ContainerDriver
