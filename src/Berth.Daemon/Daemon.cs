@@ -15,7 +15,7 @@ namespace Berth.Daemon;
 /// <summary>Wires berthd together: services, endpoints, start-up reconciliation, the socket.</summary>
 internal static class Daemon
 {
-    public static async Task<int> RunAsync(BerthdOptions options, Action<IServiceCollection>? configure = null)
+    public static async Task<int> RunAsync(BerthdOptions options, Action<IServiceCollection>? configure = null, CancellationToken ct = default)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -64,7 +64,8 @@ internal static class Daemon
         await File.WriteAllTextAsync(Path.Combine(options.RunDir, "berthd.pid"), $"{Environment.ProcessId}\n");
         SdNotify.Ready();
         logger.LogInformation("berthd is serving on {Socket}", options.Socket);
-        await app.WaitForShutdownAsync();
+        await app.WaitForShutdownAsync(ct);
+        await app.StopAsync(CancellationToken.None);
         return 0;
     }
 
