@@ -82,7 +82,7 @@ public static class ManifestDocs
 
     private static string TypeText(PropertyDef def) => def.Type switch
     {
-        PropertyType.Choice => string.Join(" \\| ", def.Choices!.Select(c => $"`{c}`")),
+        PropertyType.Choice => "one of " + string.Join(", ", def.Choices!.Select(c => $"`{c}`")),
         PropertyType.Ipv4Array => "array of IPv4",
         PropertyType.CidrArray => "array of CIDR",
         PropertyType.TagMap => "object (string, number, boolean values)",
@@ -121,5 +121,5 @@ public static class ManifestDocs
     };
 
     // Pipes would split a markdown cell.
-    private static string Cell(string text) => text.Contains('|') && !text.Contains("\\|") ? text.Replace("|", "\\|") : text;
+    private static string Cell(string text) => text.Replace("|", "\\|");
 }

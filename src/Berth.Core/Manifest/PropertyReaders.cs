@@ -104,6 +104,7 @@ internal static class PropertyReaders
             return text;
         }
 
+        // brand is the one choice today; vmadm's other brands get a clearer answer than "not one of".
         errors.Add(path, PropertyTable.UnsupportedBrands.Contains(text)
             ? $"{Show(value)} is not supported yet"
             : $"{Show(value)} is not one of {string.Join(", ", def.Choices!)}");
