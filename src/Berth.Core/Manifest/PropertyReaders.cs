@@ -156,7 +156,7 @@ internal static class PropertyReaders
 
         if (index < def.Min)
         {
-            errors.Add(path, $"needs at least {def.Min} entries");
+            errors.Add(path, def.Min == 1 ? "needs at least one entry" : $"needs at least {def.Min} entries");
         }
         else if (index > def.Max)
         {

@@ -81,7 +81,7 @@ public sealed class BadManifestTests
     [InlineData("{'brand':'lx','image_uuid':'IMG','nics':[{'ip':'10.0.0.5','netmask':'255.255.255.0','ips':['10.0.0.6/24']}]}", "nics[0].ips", "not both")]
     [InlineData("{'brand':'lx','image_uuid':'IMG','nics':[{'ips':['10.0.0.5']}]}", "nics[0].ips[0]", "is not an IPv4 address in CIDR form")]
     [InlineData("{'brand':'lx','image_uuid':'IMG','nics':[{'ips':['10.0.0.5/33']}]}", "nics[0].ips[0]", "in CIDR form")]
-    [InlineData("{'brand':'lx','image_uuid':'IMG','nics':[{'ips':[]}]}", "nics[0].ips", "needs at least 1 entries")]
+    [InlineData("{'brand':'lx','image_uuid':'IMG','nics':[{'ips':[]}]}", "nics[0].ips", "needs at least one entry")]
     [InlineData("{'brand':'lx','image_uuid':'IMG','nics':[{'ip':'10.0.0.0','netmask':'255.255.255.0'}]}", "nics[0].ip", "10.0.0.0 is the network address of 10.0.0.0/24")]
     [InlineData("{'brand':'lx','image_uuid':'IMG','nics':[{'ips':['10.0.0.255/24']}]}", "nics[0].ips[0]", "is the broadcast address of 10.0.0.0/24")]
     [InlineData("{'brand':'lx','image_uuid':'IMG','nics':[{'ip':'127.0.0.2','netmask':'255.0.0.0'}]}", "nics[0].ip", "is not a usable host address")]
