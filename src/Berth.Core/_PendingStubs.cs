@@ -29,30 +29,6 @@ namespace Berth.Core.Images
     }
 }
 
-namespace Berth.Core.Manifests
-{
-    public static class ManifestValidator
-    {
-        public static Manifest Validate(JsonElement body) => throw new NotImplementedException();
-        public static (Manifest, IReadOnlyList<string>, IReadOnlyList<string>) ValidateUpdate(Manifest current, JsonElement patch) => throw new NotImplementedException();
-    }
-}
-
-namespace Berth.Core.Instances
-{
-    public enum InstanceState { Provisioning, Stopped, Running, Stopping, Failed, Maintenance, Deleted }
-    public enum LifecycleVerb { Create, Start, Stop, Reboot, Update, Delete, Exec, Console }
-    public static class InstanceStates
-    {
-        public static string ToWire(this InstanceState s) => s.ToString().ToLowerInvariant();
-        public static InstanceState FromWire(string? s) => Enum.Parse<InstanceState>(s ?? "provisioning", true);
-    }
-    public static class Lifecycle
-    {
-        public static void Check(LifecycleVerb verb, InstanceState state, string name) => throw new NotImplementedException();
-    }
-}
-
 namespace Berth.Core.Host.Cgroups
 {
     public enum CgroupMode { V1, V2, Hybrid }

@@ -12,7 +12,7 @@ public sealed partial class InstanceService
         await WithLockAsync(found.Uuid!, async () =>
         {
             Manifest manifest = await ReloadAsync(found.Uuid!, ct).ConfigureAwait(false);
-            Lifecycle.Check(LifecycleVerb.Delete, StateOf(manifest), Name(manifest));
+            Lifecycle.Check(InstanceVerb.Delete, StateOf(manifest), Name(manifest));
             if (StateOf(manifest) is InstanceState.Running or InstanceState.Stopping)
             {
                 manifest = await StopLockedAsync(manifest, force: false, DefaultStopTimeoutSeconds, ct).ConfigureAwait(false);

@@ -13,7 +13,7 @@ public sealed partial class InstanceService
         return await WithLockAsync(found.Uuid!, async () =>
         {
             Manifest manifest = await ReloadAsync(found.Uuid!, ct).ConfigureAwait(false);
-            Lifecycle.Check(LifecycleVerb.Start, StateOf(manifest), Name(manifest));
+            Lifecycle.Check(InstanceVerb.Start, StateOf(manifest), Name(manifest));
             return await StartLockedAsync(manifest, ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
     }
@@ -38,7 +38,7 @@ public sealed partial class InstanceService
         return await WithLockAsync(found.Uuid!, async () =>
         {
             Manifest manifest = await ReloadAsync(found.Uuid!, ct).ConfigureAwait(false);
-            Lifecycle.Check(LifecycleVerb.Stop, StateOf(manifest), Name(manifest));
+            Lifecycle.Check(InstanceVerb.Stop, StateOf(manifest), Name(manifest));
             return await StopLockedAsync(manifest, force, timeoutSeconds ?? DefaultStopTimeoutSeconds, ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
     }
@@ -49,7 +49,7 @@ public sealed partial class InstanceService
         return await WithLockAsync(found.Uuid!, async () =>
         {
             Manifest manifest = await ReloadAsync(found.Uuid!, ct).ConfigureAwait(false);
-            Lifecycle.Check(LifecycleVerb.Reboot, StateOf(manifest), Name(manifest));
+            Lifecycle.Check(InstanceVerb.Reboot, StateOf(manifest), Name(manifest));
             manifest = await StopLockedAsync(manifest, force: false, DefaultStopTimeoutSeconds, ct).ConfigureAwait(false);
             return await StartLockedAsync(manifest, ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);

@@ -15,7 +15,7 @@ public sealed partial class InstanceService
         return await WithLockAsync(found.Uuid!, async () =>
         {
             Manifest current = await ReloadAsync(found.Uuid!, ct).ConfigureAwait(false);
-            Lifecycle.Check(LifecycleVerb.Update, StateOf(current), Name(current));
+            Lifecycle.Check(InstanceVerb.Update, StateOf(current), Name(current));
             (Manifest updated, IReadOnlyList<string> changed, IReadOnlyList<string> needRestart) =
                 Manifests.ManifestValidator.ValidateUpdate(current, patch);
             bool running = StateOf(current) == InstanceState.Running;
@@ -50,7 +50,7 @@ public sealed partial class InstanceService
     public async Task<ExecResult> ExecAsync(string id, ExecRequest request, CancellationToken ct = default)
     {
         Manifest manifest = await ResolveAsync(id, ct).ConfigureAwait(false);
-        Lifecycle.Check(LifecycleVerb.Exec, StateOf(manifest), Name(manifest));
+        Lifecycle.Check(InstanceVerb.Exec, StateOf(manifest), Name(manifest));
         if (request.Argv is not { Count: > 0 })
         {
             throw BerthException.Invalid("argv", "give the command to run");
@@ -63,7 +63,7 @@ public sealed partial class InstanceService
     public async Task<string> ConsoleSocketAsync(string id, CancellationToken ct = default)
     {
         Manifest manifest = await ResolveAsync(id, ct).ConfigureAwait(false);
-        Lifecycle.Check(LifecycleVerb.Console, StateOf(manifest), Name(manifest));
+        Lifecycle.Check(InstanceVerb.Console, StateOf(manifest), Name(manifest));
         return containers.AttachSocketPath(manifest.Uuid!);
     }
 

@@ -90,7 +90,7 @@ public sealed partial class InstanceService(
         return manifest;
     }
 
-    private static InstanceState StateOf(Manifest m) => InstanceStates.FromWire(m.State);
+    private static InstanceState StateOf(Manifest m) => InstanceStateNames.Parse(m.State!);
 
     private static string Name(Manifest m) => m.Alias is null ? m.Uuid! : $"{m.Alias} ({m.Uuid})";
 
