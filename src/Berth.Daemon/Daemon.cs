@@ -41,11 +41,7 @@ internal static class Daemon
             ErrorMap.WriteAsync(context, context.Features.Get<IExceptionHandlerFeature>()!.Error)));
         app.UseWebSockets();
         app.MapOpenApi("/v1/openapi.json");
-        VmsEndpoints.Map(app);
-        ImagesEndpoints.Map(app);
-        PoolsEndpoints.Map(app);
-        NetworksEndpoints.Map(app);
-        SysinfoEndpoints.Map(app);
+        MapEndpoints(app);
 
         ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("berthd");
         try
@@ -67,6 +63,16 @@ internal static class Daemon
         await app.WaitForShutdownAsync(ct);
         await app.StopAsync(CancellationToken.None);
         return 0;
+    }
+
+    /// <summary>Every REST resource; the OpenAPI document is generated from these.</summary>
+    public static void MapEndpoints(IEndpointRouteBuilder app)
+    {
+        VmsEndpoints.Map(app);
+        ImagesEndpoints.Map(app);
+        PoolsEndpoints.Map(app);
+        NetworksEndpoints.Map(app);
+        SysinfoEndpoints.Map(app);
     }
 
     private static void AddServices(IServiceCollection services, BerthdOptions options)

@@ -1,6 +1,6 @@
 using Berth.Core.Host;
 
-namespace Berth.SystemTests.Storage;
+namespace Berth.SystemTests;
 
 /// <summary>Runs host tools for test setup and cleanup; output as text, failures tolerated.</summary>
 internal static class Sh

@@ -1,0 +1,211 @@
+using Berth.Api.Contracts;
+using Berth.Client;
+
+namespace Berth.SystemTests.Daemon;
+
+/// <summary>lx instances end to end through berthd's API: real crun, conmon, btrfs and bridges in a test namespace.</summary>
+public sealed class InstanceLifecycleTests(DaemonFixture fixture) : IClassFixture<DaemonFixture>
+{
+    private Berthd Berthd => fixture.Berthd;
+
+    [Fact]
+    public async Task FullLifecycleLeavesNothingBehind()
+    {
+        RootOnly.Require();
+        Manifest vm = await Berthd.CreateAsync(Berthd.Manifest("life", 11, "\"hostname\": \"lifehost\""));
+        string uuid = vm.Uuid!;
+        Assert.Equal("running", vm.State);
+        Assert.NotNull(vm.Pid);
+
+        ExecResult hostname = await Berthd.Client.ExecAsync("life", new ExecRequest { Argv = ["hostname"] });
+        Assert.Equal("lifehost", hostname.Stdout.Trim());
+        ExecResult init = await Berthd.Client.ExecAsync(uuid[..8], new ExecRequest { Argv = ["cat", "/proc/1/cmdline"] });
+        Assert.StartsWith("/sbin/init", init.Stdout);
+        Assert.True(await Berthd.Host.PingAsync("10.77.0.11"), "the container answers a ping from the host side");
+
+        Manifest stopped = await Berthd.Client.StopVmAsync("life", new StopRequest { Timeout = 20 });
+        Assert.Equal("stopped", stopped.State);
+        Assert.Null(stopped.Pid);
+        BerthApiException refused = await Assert.ThrowsAsync<BerthApiException>(() => Berthd.Client.StopVmAsync("life"));
+        Assert.Equal(409, refused.Status);
+        Assert.Contains("stopped", refused.Problem.Detail);
+
+        Assert.Equal("running", (await Berthd.Client.StartVmAsync("life")).State);
+        Assert.True(await PollAsync(() => Berthd.Host.PingAsync("10.77.0.11")), "pingable again after start");
+        Assert.Equal("running", (await Berthd.Client.RebootVmAsync("life")).State);
+
+        await Berthd.Client.DeleteVmAsync("life");
+        BerthApiException gone = await Assert.ThrowsAsync<BerthApiException>(() => Berthd.Client.GetVmAsync(uuid));
+        Assert.Equal(404, gone.Status);
+        Assert.Empty(await Leftovers.OfAsync(Berthd, uuid));
+    }
+
+    [Fact]
+    public async Task TwoContainersPingEachOtherAndTheGateway()
+    {
+        RootOnly.Require();
+        Manifest a = await Berthd.CreateAsync(Berthd.Manifest("ping-a", 21));
+        Manifest b = await Berthd.CreateAsync(Berthd.Manifest("ping-b", 22));
+        try
+        {
+            Assert.Equal(0, (await Exec(a, "ping", "-c", "1", "-W", "2", "10.77.0.22")).ExitCode);
+            Assert.Equal(0, (await Exec(b, "ping", "-c", "1", "-W", "2", "10.77.0.21")).ExitCode);
+            Assert.Equal(0, (await Exec(a, "ping", "-c", "1", "-W", "2", Berthd.Gateway)).ExitCode);
+            Assert.True(await Berthd.Host.PingAsync("10.77.0.21"));
+            ExecResult mac = await Exec(a, "cat", "/sys/class/net/eth0/address");
+            Assert.Equal(a.Nics![0].Mac, mac.Stdout.Trim());
+        }
+        finally
+        {
+            await Berthd.Client.DeleteVmAsync(a.Uuid!);
+            await Berthd.Client.DeleteVmAsync(b.Uuid!);
+        }
+    }
+
+    [Fact]
+    public async Task MemoryHogIsOomKilledWhileTheInstanceKeepsRunning()
+    {
+        RootOnly.Require();
+        Manifest vm = await Berthd.CreateAsync(Berthd.Manifest("hog", 31, "\"max_physical_memory\": 64, \"max_swap\": 64").Replace("\"max_physical_memory\": 128,", ""));
+        try
+        {
+            ExecResult limit = await Exec(vm, "cat", "/sys/fs/cgroup/memory/memory.limit_in_bytes");
+            Assert.Equal((64L << 20).ToString(), limit.Stdout.Trim());
+            ExecResult hog = await Exec(vm, "sh", "-c", "head -c 200m /dev/zero | tail > /dev/null");
+            Assert.NotEqual(0, hog.ExitCode);
+            Assert.Equal("running", (await Berthd.Client.GetVmAsync(vm.Uuid!)).State);
+            Assert.Equal(0, (await Exec(vm, "true")).ExitCode);
+            ExecResult write = await Exec(vm, "sh", "-c", "echo 1 > /sys/fs/cgroup/memory/memory.limit_in_bytes");
+            Assert.NotEqual(0, write.ExitCode);
+        }
+        finally
+        {
+            await Berthd.Client.DeleteVmAsync(vm.Uuid!);
+        }
+    }
+
+    [Fact]
+    public async Task ForkBombStopsAtMaxLwps()
+    {
+        RootOnly.Require();
+        Manifest vm = await Berthd.CreateAsync(Berthd.Manifest("bomb", 32, "\"max_lwps\": 20"));
+        try
+        {
+            ExecResult bomb = await Exec(vm, "sh", "-c",
+                "n=0; for i in $(seq 1 50); do sleep 30 & n=$((n+1)); done 2>/dev/null; echo $(ls /proc | grep -c '^[0-9]')");
+            int processes = int.Parse(bomb.Stdout.Trim().Split('\n')[^1]);
+            Assert.InRange(processes, 1, 20);
+            Assert.Equal("running", (await Berthd.Client.GetVmAsync(vm.Uuid!)).State);
+        }
+        finally
+        {
+            await Exec(vm, "sh", "-c", "kill $(pidof sleep) 2>/dev/null; true");
+            await Berthd.Client.DeleteVmAsync(vm.Uuid!);
+        }
+    }
+
+    [Fact]
+    public async Task CpuCapHoldsABusyLoopNearItsCap()
+    {
+        RootOnly.Require();
+        Manifest vm = await Berthd.CreateAsync(Berthd.Manifest("busy", 33, "\"cpu_cap\": 20"));
+        try
+        {
+            string usage = "/sys/fs/cgroup/cpuacct/cpuacct.usage";
+            long before = long.Parse((await Exec(vm, "cat", usage)).Stdout.Trim());
+            await Exec(vm, "timeout", "3", "sh", "-c", "while :; do :; done");
+            long after = long.Parse((await Exec(vm, "cat", usage)).Stdout.Trim());
+            double percent = (after - before) / 3e9 * 100;
+            Assert.InRange(percent, 5, 40);
+        }
+        finally
+        {
+            await Berthd.Client.DeleteVmAsync(vm.Uuid!);
+        }
+    }
+
+    [Fact]
+    public async Task WritingPastQuotaFailsWithEdquot()
+    {
+        RootOnly.Require();
+        Manifest vm = await Berthd.CreateAsync(Berthd.Manifest("full", 34));
+        try
+        {
+            ExecResult dd = await Exec(vm, "dd", "if=/dev/zero", "of=/big", "bs=1M", "count=1200");
+            Assert.NotEqual(0, dd.ExitCode);
+            Assert.Contains("Disk quota exceeded", dd.Stderr);
+        }
+        finally
+        {
+            await Berthd.Client.DeleteVmAsync(vm.Uuid!);
+        }
+    }
+
+    [Fact]
+    public async Task InitEndingByItselfIsSeenAsStopped()
+    {
+        RootOnly.Require();
+        Manifest vm = await Berthd.CreateAsync(Berthd.Manifest("ends", 35));
+        try
+        {
+            await Exec(vm, "kill", "-USR2", "1");
+            Manifest after = await Berthd.WaitForStateAsync(vm.Uuid!, "stopped");
+            Assert.Equal("stopped", after.State);
+            Assert.Empty((await Leftovers.OfAsync(Berthd, vm.Uuid!)).Where(l => l.StartsWith("veth", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            await Berthd.Client.DeleteVmAsync(vm.Uuid!);
+        }
+    }
+
+    [Fact]
+    public async Task BadManifestIsRefusedNamingTheProperty()
+    {
+        RootOnly.Require();
+        BerthApiException e = await Assert.ThrowsAsync<BerthApiException>(() =>
+            Berthd.CreateAsync(Berthd.Manifest("bad", 36).Replace("10.77.0.36", "10.77.0")));
+        Assert.Equal(400, e.Status);
+        Assert.Contains(e.Errors, x => x.Property == "nics[0].ip");
+        Assert.DoesNotContain(await Berthd.Client.ListVmsAsync(), m => m.Alias == "bad");
+    }
+
+    [Fact]
+    public async Task UpdateChangesTheMemoryCapLive()
+    {
+        RootOnly.Require();
+        Manifest vm = await Berthd.CreateAsync(Berthd.Manifest("grow", 37));
+        try
+        {
+            UpdateResult result = await Berthd.Client.UpdateVmAsync("grow", BerthClient.Utf8("""{"max_physical_memory": 192, "tags": {"tier": "gold"}}"""));
+            Assert.Equal(192, result.Manifest.MaxPhysicalMemory);
+            Assert.Empty(result.RestartRequired);
+            ExecResult limit = await Exec(vm, "cat", "/sys/fs/cgroup/memory/memory.limit_in_bytes");
+            Assert.Equal((192L << 20).ToString(), limit.Stdout.Trim());
+            Assert.Contains(await Berthd.Client.ListVmsAsync(new Dictionary<string, string> { ["tags.tier"] = "gold" }), m => m.Uuid == vm.Uuid);
+        }
+        finally
+        {
+            await Berthd.Client.DeleteVmAsync(vm.Uuid!);
+        }
+    }
+
+    private Task<ExecResult> Exec(Manifest vm, params string[] argv) =>
+        Berthd.Client.ExecAsync(vm.Uuid!, new ExecRequest { Argv = [.. argv] });
+
+    private static async Task<bool> PollAsync(Func<Task<bool>> condition)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return true;
+    }
+}
