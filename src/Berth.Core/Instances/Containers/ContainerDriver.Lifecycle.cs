@@ -16,7 +16,8 @@ public sealed partial class ContainerDriver
     {
         string uuid = spec.Manifest.Uuid ?? throw BerthException.Invalid("uuid", "is required");
         CheckUuid(uuid);
-        if (await _crun.StateAsync(uuid, ct).ConfigureAwait(false) is not null)
+        // crun keeps a directory per container under its root; looking is cheaper than a `crun state` process.
+        if (Directory.Exists(Path.Combine(_crun.Root, uuid)))
         {
             throw new BerthException(ErrorKind.AlreadyExists, $"Failed creating container {uuid}: crun already has a container of that id");
         }
@@ -45,7 +46,7 @@ public sealed partial class ContainerDriver
                 throw new BerthException(ErrorKind.Internal, $"Failed creating container {uuid}: {e.Message}; and undoing it failed too: {undo.Message}", e);
             }
 
-            throw e as BerthException ?? new BerthException(ErrorKind.Internal, $"Failed creating container {uuid}: {e.Message}", e);
+            throw new BerthException((e as BerthException)?.Kind ?? ErrorKind.Internal, $"Failed creating container {uuid}: {e.Message}", e);
         }
     }
 
@@ -131,7 +132,7 @@ public sealed partial class ContainerDriver
     private List<string> ConmonArgs(string uuid) =>
     [
         "--cid", uuid, "--cuuid", uuid, "--name", uuid,
-        "--runtime", Crun.Binary, "--runtime-arg", _crun.RootArg,
+        "--runtime", Crun.Binary, "--runtime-arg", _crun.RootArg, "--runtime-arg", $"--log={CrunLogPath(uuid)}",
         "--bundle", BundleDir(uuid),
         "--exit-dir", ExitDir(uuid),
         "--log-path", ConsoleLogPath(uuid),
@@ -159,11 +160,11 @@ public sealed partial class ContainerDriver
             if (MonitorPid(uuid) is int monitor && !ProcessAlive(monitor))
             {
                 throw new BerthException(ErrorKind.Internal,
-                    $"the monitor (conmon) exited before crun created the container; console log: {Tail(ConsoleLogPath(uuid))}");
+                    $"crun did not create it: {Tail(CrunLogPath(uuid))}");
             }
 
             await Task.Delay(delayMs, ct).ConfigureAwait(false);
-            delayMs = Math.Min(delayMs * 2, 20);
+            delayMs = Math.Min(delayMs * 2, 4);
         }
 
         throw new BerthException(ErrorKind.Unavailable, $"crun did not create the container within {s_createTimeout.TotalSeconds} s");
@@ -204,12 +205,12 @@ public sealed partial class ContainerDriver
     {
         try
         {
-            string text = File.ReadAllText(path);
+            string text = File.ReadAllText(path).Trim();
             return text.Length > 2000 ? text[^2000..] : text;
         }
         catch (IOException)
         {
-            return "(none)";
+            return "(no log)";
         }
     }
 }

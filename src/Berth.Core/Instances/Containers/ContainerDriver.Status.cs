@@ -70,7 +70,19 @@ public sealed partial class ContainerDriver
         }
     }
 
-    private static bool ProcessAlive(int pid) => Directory.Exists($"/proc/{pid}");
+    // A zombie (reaped late by the host's pid 1) has stopped running too.
+    private static bool ProcessAlive(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 1)..].TrimStart() is [not ('Z' or 'X'), ..];
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
+        {
+            return false;
+        }
+    }
 
     // A pid can be reused: it is our monitor only if its command line is conmon's for this uuid.
     private static bool IsMonitorOf(int pid, string uuid)

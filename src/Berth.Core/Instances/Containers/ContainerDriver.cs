@@ -45,6 +45,9 @@ public sealed partial class ContainerDriver
 
     public string ConsoleLogPath(string uuid) => Path.Combine(MonitorDir(uuid), "console.log");
 
+    /// <summary>crun's own log of the create conmon runs: its errors say why a create failed.</summary>
+    internal string CrunLogPath(string uuid) => Path.Combine(MonitorDir(uuid), "crun.log");
+
     internal string ExitDir(string uuid) => Path.Combine(MonitorDir(uuid), "exits");
 
     internal string InitPidFile(string uuid) => Path.Combine(MonitorDir(uuid), "init.pid");
