@@ -1,0 +1,174 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Berth.Core.Instances.Containers;
+
+/// <summary>Builds an instance's OCI config.json from its manifest: a pure function, golden-tested.</summary>
+public static class OciSpecBuilder
+{
+    private const long MiB = 1024 * 1024;
+
+    /// <summary>The CFS period cpu_cap is expressed against: cap percent of one CPU = cap * 1000 us per 100 ms.</summary>
+    public const long CpuPeriodMicros = 100_000;
+
+    public static string Build(OciSpecInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var root = new JsonObject
+        {
+            ["ociVersion"] = "1.0.2",
+            ["process"] = Process(input),
+            ["root"] = new JsonObject { ["path"] = input.RootfsPath, ["readonly"] = false },
+            ["hostname"] = input.Hostname,
+            ["mounts"] = Mounts(input),
+            ["annotations"] = new JsonObject { ["org.berth.uuid"] = input.Manifest.Uuid },
+            ["linux"] = Linux(input),
+        };
+
+        var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            root.WriteTo(writer);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    private static JsonObject Process(OciSpecInput input)
+    {
+        JsonArray caps = Strings(OciHardening.Capabilities.Select(c => c.Capability));
+        var process = new JsonObject
+        {
+            ["terminal"] = input.Terminal,
+            ["user"] = new JsonObject { ["uid"] = 0, ["gid"] = 0 },
+            ["args"] = Strings(input.InitArgv),
+            ["env"] = Strings(
+            [
+                "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                "TERM=xterm",
+                "container=berth", // systemd and friends detect a container from pid 1's environment
+            ]),
+            ["cwd"] = "/",
+            ["capabilities"] = new JsonObject
+            {
+                ["bounding"] = caps.DeepClone(),
+                ["effective"] = caps.DeepClone(),
+                ["permitted"] = caps,
+            },
+            ["noNewPrivileges"] = true,
+        };
+        if (input.Rlimits is { Count: > 0 } rlimits)
+        {
+            process["rlimits"] = new JsonArray([.. rlimits.Select(r => (JsonNode)new JsonObject
+            {
+                ["type"] = r.Type,
+                ["hard"] = r.Hard,
+                ["soft"] = r.Soft,
+            })]);
+        }
+
+        return process;
+    }
+
+    private static JsonArray Mounts(OciSpecInput input)
+    {
+        var mounts = new JsonArray
+        {
+            Mount("/proc", "proc", "proc", "nosuid", "noexec", "nodev"),
+            Mount("/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k"),
+            Mount("/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"),
+            Mount("/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=65536k"),
+            Mount("/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev"),
+            Mount("/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro"),
+            // Through the cgroup namespace the instance sees its own cgroup as the root, read-only: its limits, not the host's.
+            Mount("/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", "ro"),
+            // Init runs without CAP_SYS_ADMIN and cannot mount /run itself; systemd-style images expect a tmpfs there.
+            Mount("/run", "tmpfs", "tmpfs", "nosuid", "nodev", "mode=755", "size=65536k"),
+        };
+        if (input.ResolvConfPath is { } resolv)
+        {
+            mounts.Add(Mount("/etc/resolv.conf", "bind", resolv, "rbind", "ro", "nosuid", "nodev", "noexec"));
+        }
+
+        return mounts;
+    }
+
+    private static JsonObject Linux(OciSpecInput input) => new()
+    {
+        ["cgroupsPath"] = input.CgroupsPath,
+        ["resources"] = Resources(input.Manifest),
+        ["namespaces"] = new JsonArray([.. new[] { "pid", "mount", "uts", "ipc", "network", "cgroup" }
+            .Select(n => (JsonNode)new JsonObject { ["type"] = n })]),
+        ["maskedPaths"] = Strings(OciHardening.MaskedPaths),
+        ["readonlyPaths"] = Strings(OciHardening.ReadonlyPaths),
+    };
+
+    private static JsonObject Resources(Api.Contracts.Manifest m)
+    {
+        var devices = new JsonArray { new JsonObject { ["allow"] = false, ["access"] = "rwm" } };
+        foreach ((_, long major, long minor) in OciHardening.AllowedDevices)
+        {
+            var rule = new JsonObject { ["allow"] = true, ["type"] = "c", ["major"] = major };
+            if (minor >= 0)
+            {
+                rule["minor"] = minor; // absent means every minor (the OCI wildcard)
+            }
+
+            rule["access"] = "rwm";
+            devices.Add(rule);
+        }
+
+        var resources = new JsonObject { ["devices"] = devices };
+        var memory = new JsonObject();
+        if (m.MaxPhysicalMemory is > 0 and long mem)
+        {
+            memory["limit"] = mem * MiB;
+        }
+
+        if (m.MaxSwap is > 0 and long swap)
+        {
+            // memory.swap is memory plus swap, as vmadm's max_swap; it may not be below the memory limit (v1 says EINVAL).
+            memory["swap"] = Math.Max(swap, m.MaxPhysicalMemory ?? 0) * MiB;
+        }
+
+        if (memory.Count > 0)
+        {
+            resources["memory"] = memory;
+        }
+
+        var cpu = new JsonObject();
+        if (m.CpuShares is > 0 and long shares)
+        {
+            cpu["shares"] = shares;
+        }
+
+        if (m.CpuCap is > 0 and long cap)
+        {
+            cpu["quota"] = cap * CpuPeriodMicros / 100;
+            cpu["period"] = CpuPeriodMicros;
+        }
+
+        if (cpu.Count > 0)
+        {
+            resources["cpu"] = cpu;
+        }
+
+        if (m.MaxLwps is > 0 and long lwps)
+        {
+            resources["pids"] = new JsonObject { ["limit"] = lwps };
+        }
+
+        return resources;
+    }
+
+    private static JsonObject Mount(string destination, string type, string source, params string[] options) => new()
+    {
+        ["destination"] = destination,
+        ["type"] = type,
+        ["source"] = source,
+        ["options"] = Strings(options),
+    };
+
+    private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);
+}

@@ -1,0 +1,33 @@
+using Berth.Api.Contracts;
+
+namespace Berth.Core.Instances.Containers;
+
+/// <summary>A process resource limit for the OCI config (type as RLIMIT_NOFILE, soft and hard values).</summary>
+public sealed record OciRlimit(string Type, ulong Soft, ulong Hard);
+
+/// <summary>Everything <see cref="OciSpecBuilder"/> needs; no I/O happens while building.</summary>
+/// <param name="Manifest">the validated manifest (uuid set)</param>
+/// <param name="RootfsPath">the instance's root filesystem directory</param>
+/// <param name="InitArgv">the image's init and its arguments, pid 1 of the instance</param>
+/// <param name="CgroupsPath">OCI cgroupsPath, for example "/berth/&lt;uuid&gt;"</param>
+/// <param name="ResolvConfPath">a file bind-mounted read-only at /etc/resolv.conf, or null for none</param>
+/// <param name="Terminal">whether init gets a console pty (the monitor holds its master side)</param>
+/// <param name="Rlimits">limits to set; null or empty leaves the monitor's own (never above the host's hard limits)</param>
+public sealed record OciSpecInput(
+    Manifest Manifest,
+    string RootfsPath,
+    IReadOnlyList<string> InitArgv,
+    string CgroupsPath,
+    string? ResolvConfPath = null,
+    bool Terminal = true,
+    IReadOnlyList<OciRlimit>? Rlimits = null)
+{
+    /// <summary>The init an image boots unless it names another.</summary>
+    public static IReadOnlyList<string> DefaultInit { get; } = ["/sbin/init"];
+
+    /// <summary>The hostname: the manifest's, else its alias, else its uuid.</summary>
+    public string Hostname =>
+        !string.IsNullOrEmpty(Manifest.Hostname) ? Manifest.Hostname
+        : !string.IsNullOrEmpty(Manifest.Alias) ? Manifest.Alias
+        : Manifest.Uuid ?? throw new ArgumentException("the manifest has no uuid", nameof(Manifest));
+}
