@@ -20,10 +20,7 @@ internal static class Startup
             Directory.CreateDirectory(dir);
         }
 
-        foreach (string change in Berth.Core.Host.Cgroups.CgroupHost.FixHybridForCrun())
-        {
-            logger.LogWarning("Host cgroups changed for crun: {Change}", change);
-        }
+        await Berth.Core.Host.Cgroups.CgroupHost.FixHybridForCrunAsync(change => logger.LogWarning("Host cgroups changed for crun: {Change}", change));
 
         IStateStore store = services.GetRequiredService<IStateStore>();
         await store.InitializeAsync();

@@ -119,7 +119,15 @@ public static class OciSpecBuilder
             devices.Add(rule);
         }
 
-        var resources = new JsonObject { ["devices"] = devices };
+        JsonObject resources = Limits(m);
+        resources.Insert(0, "devices", devices);
+        return resources;
+    }
+
+    /// <summary>The limits of linux.resources that a manifest sets; also what `crun update` is given on a live update.</summary>
+    public static JsonObject Limits(Api.Contracts.Manifest m)
+    {
+        var resources = new JsonObject();
         var memory = new JsonObject();
         if (m.MaxPhysicalMemory is > 0 and long mem)
         {
