@@ -24,6 +24,7 @@ internal static class Daemon
             o.SingleLine = true;
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
         });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.ListenUnixSocket(options.Socket);
@@ -39,6 +40,7 @@ internal static class Daemon
         WebApplication app = builder.Build();
         app.UseExceptionHandler(error => error.Run(context =>
             ErrorMap.WriteAsync(context, context.Features.Get<IExceptionHandlerFeature>()!.Error)));
+        app.UseStatusCodePages(context => ErrorMap.WriteStatusAsync(context.HttpContext));
         app.UseWebSockets();
         app.MapOpenApi("/v1/openapi.json");
         MapEndpoints(app);

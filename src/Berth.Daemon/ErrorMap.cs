@@ -62,4 +62,20 @@ internal static class ErrorMap
         context.Response.ContentType = "application/problem+json";
         await System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, problem, BerthJson.Default.Problem).ConfigureAwait(false);
     }
+
+    /// <summary>Gives a bodyless error status from the framework (404 route, 405, 415) a problem body too.</summary>
+    public static Task WriteStatusAsync(HttpContext context)
+    {
+        int status = context.Response.StatusCode;
+        string detail = status switch
+        {
+            StatusCodes.Status404NotFound => $"no such resource: {context.Request.Method} {context.Request.Path}",
+            StatusCodes.Status405MethodNotAllowed => $"{context.Request.Method} is not allowed on {context.Request.Path}",
+            StatusCodes.Status415UnsupportedMediaType => "send the body as application/json",
+            _ => $"HTTP {status}",
+        };
+        var problem = new Problem { Type = "about:blank", Title = status == 404 ? nameof(ErrorKind.NotFound) : nameof(ErrorKind.InvalidArgument), Status = status, Detail = detail };
+        context.Response.ContentType = "application/problem+json";
+        return System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, problem, BerthJson.Default.Problem);
+    }
 }

@@ -12,7 +12,7 @@ internal static class ImagesEndpoints
         RouteGroupBuilder group = app.MapGroup("/v1/images").WithTags("images");
 
         group.MapGet("/", async (ImageService images, CancellationToken ct) =>
-            Results.Json(await images.ListAsync(ct), BerthJson.Default.ListImageManifest)).Produces<List<ImageManifest>>();
+            Results.Json([.. await images.ListAsync(ct)], BerthJson.Default.ListImageManifest)).Produces<List<ImageManifest>>();
 
         group.MapGet("/{id}", async (string id, ImageService images, CancellationToken ct) =>
             Results.Json(await images.GetAsync(id, ct), BerthJson.Default.ImageManifest)).Produces<ImageManifest>();

@@ -11,7 +11,7 @@ internal static class NetworksEndpoints
         RouteGroupBuilder group = app.MapGroup("/v1/networks").WithTags("networks");
 
         group.MapGet("/", async (NetworkService networks, CancellationToken ct) =>
-            Results.Json(await networks.ListAsync(ct), BerthJson.Default.ListNetwork)).Produces<List<Network>>();
+            Results.Json([.. await networks.ListAsync(ct)], BerthJson.Default.ListNetwork)).Produces<List<Network>>();
 
         group.MapGet("/{id}", async (string id, NetworkService networks, CancellationToken ct) =>
             Results.Json(await networks.GetAsync(id, ct), BerthJson.Default.Network)).Produces<Network>();

@@ -13,7 +13,7 @@ internal static class VmsEndpoints
         vms.MapGet("/", async (HttpRequest request, InstanceService instances, CancellationToken ct) =>
         {
             Dictionary<string, string> filters = request.Query.ToDictionary(q => q.Key, q => q.Value.ToString());
-            return Results.Json(await instances.ListAsync(filters, ct), BerthJson.Default.ListManifest);
+            return Results.Json([.. await instances.ListAsync(filters, ct)], BerthJson.Default.ListManifest);
         }).Produces<List<Manifest>>();
 
         vms.MapPost("/", async (HttpRequest request, InstanceService instances, CancellationToken ct) =>
