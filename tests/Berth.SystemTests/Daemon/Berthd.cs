@@ -125,7 +125,7 @@ internal sealed class Berthd : IAsyncDisposable
     private async Task SetUpAsync()
     {
         await Client.CreatePoolAsync(new PoolCreateRequest { File = Path.Combine(Host.StateDir, "pool.img"), Size = 3L << 30 });
-        await Client.CreateNetworkAsync(new Network { Name = "admin", NicTag = "admin", Subnet = Subnet, Gateway = Gateway });
+        await Client.CreateNetworkAsync(new Berth.Api.Contracts.Network { Name = "admin", NicTag = "admin", Subnet = Subnet, Gateway = Gateway });
         await Client.BuildImageAsync("busybox");
     }
 

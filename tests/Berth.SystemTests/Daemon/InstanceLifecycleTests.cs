@@ -151,7 +151,7 @@ public sealed class InstanceLifecycleTests(DaemonFixture fixture) : IClassFixtur
             await Exec(vm, "kill", "-USR2", "1");
             Manifest after = await Berthd.WaitForStateAsync(vm.Uuid!, "stopped");
             Assert.Equal("stopped", after.State);
-            Assert.Empty((await Leftovers.OfAsync(Berthd, vm.Uuid!)).Where(l => l.StartsWith("veth", StringComparison.Ordinal)));
+            Assert.DoesNotContain(await Leftovers.OfAsync(Berthd, vm.Uuid!), l => l.StartsWith("veth", StringComparison.Ordinal));
         }
         finally
         {

@@ -1,5 +1,4 @@
 // Each storage call is milliseconds long; threading the test token through every one adds only noise.
-#pragma warning disable xUnit1051
 
 using Berth.Core;
 using Berth.Core.Storage;
