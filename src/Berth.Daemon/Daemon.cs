@@ -77,7 +77,7 @@ internal static class Daemon
         SysinfoEndpoints.Map(app);
     }
 
-    private static void AddServices(IServiceCollection services, BerthdOptions options)
+    internal static void AddServices(IServiceCollection services, BerthdOptions options)
     {
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, BerthJson.Default));
         var paths = new BerthPaths(options.StateDir, options.RunDir, options.CgroupParent);

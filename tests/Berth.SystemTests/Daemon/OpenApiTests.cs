@@ -32,6 +32,7 @@ public sealed class OpenApiTests(DaemonFixture fixture) : IClassFixture<DaemonFi
         }
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        Berth.Daemon.Daemon.AddServices(builder.Services, new Berth.Daemon.BerthdOptions { StateDir = Path.GetTempPath() });
         WebApplication app = builder.Build();
         Berth.Daemon.Daemon.MapEndpoints(app);
         HashSet<string> mapped = [];
