@@ -69,7 +69,7 @@ public static class Cli
             using var stdin = Console.OpenStandardInput();
             using var buffer = new MemoryStream();
             await stdin.CopyToAsync(buffer, ct);
-            return buffer.ToArray();
+            return buffer.Length > 0 ? buffer.ToArray() : throw new IOException("stdin is empty: pipe the manifest in, or give -f FILE");
         }
 
         try

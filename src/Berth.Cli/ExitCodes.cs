@@ -19,7 +19,12 @@ public static class ExitCodes
         {
             foreach (var error in api.Errors)
             {
-                lines.Add(string.IsNullOrEmpty(error.Property) ? $"  {error.Message}" : $"  {error.Property}: {error.Message}");
+                string text = string.IsNullOrEmpty(error.Property) ? error.Message : $"{error.Property}: {error.Message}";
+                // The daemon puts a lone error in the detail too: say it once.
+                if (text != e.Message)
+                {
+                    lines.Add("  " + text);
+                }
             }
         }
 

@@ -34,6 +34,13 @@ public sealed class ErrorsTests
     }
 
     [Fact]
+    public void ALoneErrorAlreadyInTheDetailIsSaidOnce()
+    {
+        var e = new BerthApiException(400, new Problem { Detail = "bogus: unknown property", Errors = [new PropertyError("bogus", "unknown property")] });
+        Assert.Equal(["berth: bogus: unknown property"], ExitCodes.Describe(e));
+    }
+
+    [Fact]
     public void UsageErrorsExitTwo()
     {
         Assert.Equal(ExitCodes.Usage, ExitCodes.Of(new UsageException("bad")));
