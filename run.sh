@@ -41,6 +41,6 @@ fi
 berth vm list
 ip=$(berth vm get demo | grep -Po '"ip":\s*"\K[^"]+' | head -1)
 echo "berth: pinging the demo container at $ip"
-ping -c 3 -W 2 "$ip"
+ping -c 3 -i 0.2 -W 2 "$ip"
 echo "berth: inside the demo container:"
 berth vm exec demo -- sh -c 'echo "hostname: $(hostname)"; echo "memory cap: $(cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max) bytes"; ps'
