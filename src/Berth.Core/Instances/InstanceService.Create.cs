@@ -10,7 +10,7 @@ namespace Berth.Core.Instances;
 public sealed partial class InstanceService
 {
     /// <summary>What a manifest resolves to on this host: its pool, image and the plan of each nic.</summary>
-    private sealed record Plan(IStorageDriver Pool, ImageManifest Image, IReadOnlyList<NicPlan> Nics);
+    private sealed record Plan(IStorageDriver Pool, ImageManifest Image, IReadOnlyList<NicPlan> Nics, IReadOnlyList<string>? Resolvers);
 
     /// <summary>Creates an instance and, unless autoboot is false, starts it; a failure at any step leaves nothing behind.</summary>
     public async Task<Manifest> CreateAsync(JsonElement body, CancellationToken ct = default)
@@ -19,25 +19,26 @@ public sealed partial class InstanceService
         Plan plan = await PlanAsync(manifest, ct).ConfigureAwait(false);
         string uuid = manifest.Uuid!;
         DateTimeOffset now = DateTimeOffset.UtcNow;
-        manifest = manifest with { State = InstanceState.Provisioning.ToWire(), CreateTimestamp = now, LastModified = now };
+        manifest = manifest with { Resolvers = manifest.Resolvers ?? plan.Resolvers?.ToList(), State = InstanceState.Provisioning.ToWire(), CreateTimestamp = now, LastModified = now };
 
+        var timer = new StepTimer();
         return await WithLockAsync(uuid, async () =>
         {
             await using var reverter = new Reverter();
             try
             {
-                await observer.BeforeStepAsync("record", uuid).ConfigureAwait(false);
+                await BeginStepAsync("record", uuid, timer).ConfigureAwait(false);
                 await store.InsertInstanceAsync(manifest, ct).ConfigureAwait(false);
                 reverter.Add("record", () => store.DeleteInstanceAsync(uuid));
 
-                await observer.BeforeStepAsync("dataset", uuid).ConfigureAwait(false);
+                await BeginStepAsync("dataset", uuid, timer).ConfigureAwait(false);
                 await images.EnsureOnPoolAsync(plan.Image, plan.Pool, ct).ConfigureAwait(false);
                 await plan.Pool.CloneAsync(ImageService.Dataset(plan.Image.Uuid!), InstanceDataset(uuid), ct).ConfigureAwait(false);
                 reverter.Add("dataset", () => plan.Pool.DeleteAsync(InstanceDataset(uuid)));
 
                 if (manifest.Quota is > 0)
                 {
-                    await observer.BeforeStepAsync("quota", uuid).ConfigureAwait(false);
+                    await BeginStepAsync("quota", uuid, timer).ConfigureAwait(false);
                     await plan.Pool.SetQuotaAsync(InstanceDataset(uuid), manifest.Quota.Value << 30, ct).ConfigureAwait(false);
                 }
 
@@ -47,14 +48,14 @@ public sealed partial class InstanceService
                 }
                 else
                 {
-                    int pid = await BootAsync(manifest, plan, reverter, ct).ConfigureAwait(false);
-                    await observer.BeforeStepAsync("running", uuid).ConfigureAwait(false);
+                    int pid = await BootAsync(manifest, plan, reverter, timer, ct).ConfigureAwait(false);
+                    await BeginStepAsync("running", uuid, timer).ConfigureAwait(false);
                     manifest = await SaveAsync(manifest, InstanceState.Running, pid, ct).ConfigureAwait(false);
                     Watch(manifest);
                 }
 
                 reverter.Success();
-                Log.Created(logger, uuid, manifest.Alias, manifest.State);
+                Log.Created(logger, uuid, manifest.Alias, manifest.State, timer.TotalMilliseconds, timer.ToString());
                 return manifest;
             }
             catch (Exception e) when (e is not BerthException)
@@ -72,24 +73,34 @@ public sealed partial class InstanceService
     }
 
     /// <summary>Creates the container, plumbs its nics and starts its init; undo steps go on the reverter.</summary>
-    private async Task<int> BootAsync(Manifest manifest, Plan plan, Reverter reverter, CancellationToken ct)
+    private async Task<int> BootAsync(Manifest manifest, Plan plan, Reverter reverter, StepTimer timer, CancellationToken ct)
     {
         string uuid = manifest.Uuid!;
-        await observer.BeforeStepAsync("container", uuid).ConfigureAwait(false);
+        await BeginStepAsync("container", uuid, timer).ConfigureAwait(false);
         reverter.Add("container", () => containers.DeleteAsync(uuid));
         int pid = await containers.CreateAsync(
             new ContainerSpec(manifest, plan.Pool.DatasetPath(InstanceDataset(uuid)), plan.Image), ct).ConfigureAwait(false);
 
         if (plan.Nics.Count > 0)
         {
-            await observer.BeforeStepAsync("network", uuid).ConfigureAwait(false);
+            await BeginStepAsync("network", uuid, timer).ConfigureAwait(false);
             reverter.Add("network", () => plumber.DetachAsync(uuid, plan.Nics.Count));
-            await plumber.AttachAsync(uuid, pid, plan.Nics, ct).ConfigureAwait(false);
         }
 
-        await observer.BeforeStepAsync("start", uuid).ConfigureAwait(false);
-        await containers.StartAsync(uuid).ConfigureAwait(false);
+        // Init starts while its nics are plumbed (they appear as if hot-plugged); the instance counts as
+        // running only once both are done, so it is reachable when create returns.
+        await BeginStepAsync("start", uuid, timer).ConfigureAwait(false);
+        Task attach = plan.Nics.Count > 0 ? plumber.AttachAsync(uuid, pid, plan.Nics, ct) : Task.CompletedTask;
+        Task start = containers.StartAsync(uuid);
+        await Task.WhenAll(attach, start).ConfigureAwait(false); // throws the first failure once both have ended
+
         return pid;
+    }
+
+    private Task BeginStepAsync(string step, string uuid, StepTimer timer)
+    {
+        timer.Begin(step);
+        return observer.BeforeStepAsync(step, uuid);
     }
 
     private async Task<Plan> PlanAsync(Manifest manifest, CancellationToken ct)
@@ -112,13 +123,18 @@ public sealed partial class InstanceService
         }
 
         var nics = new List<NicPlan>();
+        IReadOnlyList<string>? resolvers = null;
         for (int i = 0; i < (manifest.Nics?.Count ?? 0); i++)
         {
             Nic nic = manifest.Nics![i];
             Api.Contracts.Network network = await networks.ForNicTagAsync(nic.NicTag!, $"nics[{i}].nic_tag", ct).ConfigureAwait(false);
             nics.Add(NicPlanner.Plan(i, nic, network));
+            if (nic.Primary == true && network.Resolvers is { Count: > 0 })
+            {
+                resolvers = network.Resolvers; // vmadm fills resolvers from the primary nic's network
+            }
         }
 
-        return new Plan(pool, image, nics);
+        return new Plan(pool, image, nics, resolvers);
     }
 }

@@ -23,7 +23,7 @@ public sealed partial class InstanceService
         Plan plan = await PlanAsync(manifest, ct).ConfigureAwait(false);
         await using var reverter = new Reverter();
         await containers.DeleteAsync(manifest.Uuid!).ConfigureAwait(false); // a leftover of an exit seen while berthd was down
-        int pid = await BootAsync(manifest, plan, reverter, ct).ConfigureAwait(false);
+        int pid = await BootAsync(manifest, plan, reverter, new StepTimer(), ct).ConfigureAwait(false);
         manifest = await SaveAsync(manifest with { ExitStatus = null }, InstanceState.Running, pid, ct).ConfigureAwait(false);
         Watch(manifest);
         reverter.Success();

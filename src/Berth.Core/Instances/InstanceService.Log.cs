@@ -6,8 +6,8 @@ public sealed partial class InstanceService
 {
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "Created instance {Uuid} (alias {Alias}), {State}")]
-        public static partial void Created(ILogger logger, string uuid, string? alias, string? state);
+        [LoggerMessage(Level = LogLevel.Information, Message = "Created instance {Uuid} (alias {Alias}), {State}, in {Milliseconds:0.0} ms: {Steps}")]
+        public static partial void Created(ILogger logger, string uuid, string? alias, string? state, double milliseconds, string steps);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Started instance {Uuid}, init pid {Pid}")]
         public static partial void Started(ILogger logger, string uuid, int pid);

@@ -12,7 +12,7 @@ public sealed class InstanceLifecycleTests(DaemonFixture fixture) : IClassFixtur
     public async Task FullLifecycleLeavesNothingBehind()
     {
         RootOnly.Require();
-        Manifest vm = await Berthd.CreateAsync(Berthd.Manifest("life", 11, "\"hostname\": \"lifehost\""));
+        Manifest vm = await Berthd.CreateAsync(Berthd.Manifest("life", 11, "\"hostname\": \"lifehost\", \"resolvers\": [\"10.77.0.1\"]"));
         string uuid = vm.Uuid!;
         Assert.Equal("running", vm.State);
         Assert.NotNull(vm.Pid);
@@ -22,6 +22,8 @@ public sealed class InstanceLifecycleTests(DaemonFixture fixture) : IClassFixtur
         ExecResult init = await Berthd.Client.ExecAsync(uuid[..8], new ExecRequest { Argv = ["cat", "/proc/1/cmdline"] });
         Assert.StartsWith("init", init.Stdout);
         Assert.True(await Berthd.Host.PingAsync("10.77.0.11"), "the container answers a ping from the host side");
+        ExecResult resolv = await Berthd.Client.ExecAsync("life", new ExecRequest { Argv = ["cat", "/etc/resolv.conf"] });
+        Assert.Contains("nameserver 10.77.0.1", resolv.Stdout);
 
         Manifest stopped = await Berthd.Client.StopVmAsync("life", new StopRequest { Timeout = 20 });
         Assert.Equal("stopped", stopped.State);
@@ -182,6 +184,32 @@ public sealed class InstanceLifecycleTests(DaemonFixture fixture) : IClassFixtur
             ExecResult limit = await Exec(vm, "cat", "/sys/fs/cgroup/memory/memory.limit_in_bytes");
             Assert.Equal((192L << 20).ToString(), limit.Stdout.Trim());
             Assert.Contains(await Berthd.Client.ListVmsAsync(new Dictionary<string, string> { ["tags.tier"] = "gold" }), m => m.Uuid == vm.Uuid);
+        }
+        finally
+        {
+            await Berthd.Client.DeleteVmAsync(vm.Uuid!);
+        }
+    }
+
+    [Fact]
+    public async Task ConsoleWebSocketReachesTheShellOnTheConsole()
+    {
+        RootOnly.Require();
+        Manifest vm = await Berthd.CreateAsync(Berthd.Manifest("tty", 38));
+        try
+        {
+            using System.Net.WebSockets.WebSocket console = await Berthd.Client.ConnectConsoleAsync("tty");
+            await console.SendAsync("echo hello-$((6*7))\n"u8.ToArray(), System.Net.WebSockets.WebSocketMessageType.Binary, true, default);
+            var seen = new System.Text.StringBuilder();
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            byte[] buffer = new byte[4096];
+            while (!seen.ToString().Contains("hello-42", StringComparison.Ordinal))
+            {
+                System.Net.WebSockets.WebSocketReceiveResult r = await console.ReceiveAsync(buffer, deadline.Token);
+                seen.Append(System.Text.Encoding.UTF8.GetString(buffer, 0, r.Count));
+            }
+
+            Assert.Contains("hello-42", seen.ToString());
         }
         finally
         {
