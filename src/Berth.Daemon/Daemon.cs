@@ -30,7 +30,7 @@ internal static class Daemon
             k.ListenUnixSocket(options.Socket);
             if (options.Listen is not null)
             {
-                k.Listen(System.Net.IPEndPoint.Parse(options.Listen));
+                k.Listen(TcpListen.Parse(options.Listen));
             }
         });
         AddServices(builder.Services, options);
@@ -46,6 +46,10 @@ internal static class Daemon
         MapEndpoints(app);
 
         ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("berthd");
+        if (options.MetricsListen is not null)
+        {
+            logger.LogWarning("--metrics-listen is accepted but metrics are not served yet");
+        }
         try
         {
             await Startup.PrepareAsync(app.Services, options, logger);
@@ -88,6 +92,7 @@ internal static class Daemon
         services.AddSingleton<PoolRegistry>();
         services.AddSingleton<ImageService>();
         services.AddSingleton(new NicPlumber());
+        services.AddSingleton(new NetworkDefaults(options.Bridge));
         services.AddSingleton<NetworkService>();
         services.AddSingleton<ContainerDriver>();
         services.AddSingleton(PidWatcher.Shared);

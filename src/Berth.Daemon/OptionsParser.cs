@@ -81,6 +81,11 @@ internal static class OptionsParser
             s_keys[key](options, value);
         }
 
+        if (options.Listen is not null)
+        {
+            TcpListen.Parse(options.Listen);
+        }
+
         return options;
     }
 }

@@ -124,11 +124,14 @@ public sealed partial class InstanceService
 
         var nics = new List<NicPlan>();
         IReadOnlyList<string>? resolvers = null;
+        IReadOnlyList<Manifest> others = [.. (await store.ListInstancesAsync(ct).ConfigureAwait(false)).Where(m => m.Uuid != manifest.Uuid)];
         for (int i = 0; i < (manifest.Nics?.Count ?? 0); i++)
         {
             Nic nic = manifest.Nics![i];
             Api.Contracts.Network network = await networks.ForNicTagAsync(nic.NicTag!, $"nics[{i}].nic_tag", ct).ConfigureAwait(false);
-            nics.Add(NicPlanner.Plan(i, nic, network));
+            NicPlan nicPlan = NicPlanner.Plan(i, nic, network);
+            NicPlanner.CheckAddressesFree(i, nicPlan, nic.NicTag!, others);
+            nics.Add(nicPlan);
             if (nic.Primary == true && network.Resolvers is { Count: > 0 })
             {
                 resolvers = network.Resolvers; // vmadm fills resolvers from the primary nic's network

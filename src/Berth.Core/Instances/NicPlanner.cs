@@ -25,4 +25,19 @@ internal static class NicPlanner
         string? gateway = nic.Primary == true ? nic.Gateway ?? network.Gateway : null;
         return new NicPlan(index, network.Bridge!, nic.Mac!, addresses, gateway, network.Mtu);
     }
+
+    /// <summary>Refuses an address another instance already has on the same nic tag (until IPAM allocates them).</summary>
+    public static void CheckAddressesFree(int index, NicPlan plan, string nicTag, IReadOnlyList<Manifest> others)
+    {
+        foreach (string cidr in plan.Addresses)
+        {
+            string address = cidr.Split('/')[0];
+            Manifest? holder = others.FirstOrDefault(m => (m.Nics ?? []).Any(n => n.NicTag == nicTag
+                && NicAddresses.Of(n).Any(a => a.Address.ToString() == address)));
+            if (holder is not null)
+            {
+                throw BerthException.Invalid($"nics[{index}].ip", $"{address} is already used by instance {holder.Alias ?? holder.Uuid}");
+            }
+        }
+    }
 }

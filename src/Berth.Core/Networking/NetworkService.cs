@@ -7,10 +7,8 @@ namespace Berth.Core.Networking;
 using Network = Berth.Api.Contracts.Network;
 
 /// <summary>Named networks (NAPI's fields): each maps a nic tag to a host bridge with a subnet and gateway.</summary>
-public sealed class NetworkService(IStateStore store, NicPlumber plumber)
+public sealed class NetworkService(IStateStore store, NicPlumber plumber, NetworkDefaults defaults)
 {
-    public const string DefaultBridge = "berth0";
-
     public Task<IReadOnlyList<Network>> ListAsync(CancellationToken ct = default) => store.ListNetworksAsync(ct);
 
     public async Task<Network> GetAsync(string nameOrUuid, CancellationToken ct = default)
@@ -30,7 +28,7 @@ public sealed class NetworkService(IStateStore store, NicPlumber plumber)
 
     public async Task<Network> CreateAsync(Network request, CancellationToken ct = default)
     {
-        Network network = NetworkValidation.Normalize(request);
+        Network network = NetworkValidation.Normalize(request, defaults.Bridge);
         IReadOnlyList<Network> all = await store.ListNetworksAsync(ct).ConfigureAwait(false);
         if (all.Any(n => n.Name == network.Name))
         {

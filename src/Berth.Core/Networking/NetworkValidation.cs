@@ -8,7 +8,7 @@ using Network = Berth.Api.Contracts.Network;
 /// <summary>Checks a network request and fills its defaults.</summary>
 internal static class NetworkValidation
 {
-    public static Network Normalize(Network n)
+    public static Network Normalize(Network n, string defaultBridge)
     {
         var errors = new List<Api.Contracts.PropertyError>();
         void Fail(string property, string message) => errors.Add(new(property, message));
@@ -37,7 +37,7 @@ internal static class NetworkValidation
             Fail("gateway", $"{n.Gateway} is not in subnet {n.Subnet}");
         }
 
-        string bridge = n.Bridge ?? NetworkService.DefaultBridge;
+        string bridge = n.Bridge ?? defaultBridge;
         if (bridge.Length is 0 or > 15 || !System.Text.RegularExpressions.Regex.IsMatch(bridge, "^[A-Za-z0-9_.-]+$"))
         {
             Fail("bridge", $"\"{bridge}\" is not an interface name (at most 15 letters, digits, . _ -)");

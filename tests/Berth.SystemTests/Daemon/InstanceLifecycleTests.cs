@@ -172,6 +172,24 @@ public sealed class InstanceLifecycleTests(DaemonFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task AnAddressInUseIsRefused()
+    {
+        RootOnly.Require();
+        Manifest first = await Berthd.CreateAsync(Berthd.Manifest("addr-a", 39, "\"autoboot\": false"));
+        try
+        {
+            BerthApiException e = await Assert.ThrowsAsync<BerthApiException>(() => Berthd.CreateAsync(Berthd.Manifest("addr-b", 39)));
+            Assert.Equal(400, e.Status);
+            Assert.Contains(e.Errors, x => x.Property == "nics[0].ip" && x.Message.Contains("addr-a", StringComparison.Ordinal));
+            Assert.Equal("stopped", first.State);
+        }
+        finally
+        {
+            await Berthd.Client.DeleteVmAsync(first.Uuid!);
+        }
+    }
+
+    [Fact]
     public async Task UpdateChangesTheMemoryCapLive()
     {
         RootOnly.Require();
