@@ -102,29 +102,9 @@ public sealed class DirDriver : IStorageDriver
         return Task.FromException(BerthException.Invalid("quota", "the dir driver cannot enforce quotas; use a btrfs pool or set quota to 0"));
     }
 
-    public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken ct = default)
-    {
-        try
-        {
-            return Task.FromResult(DatasetName.List(_root, prefix, _ => true));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or BerthException)
-        {
-            return Task.FromException<IReadOnlyList<string>>(StorageErrors.From($"Failed listing datasets of \"{_root}\"", e));
-        }
-    }
+    public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken ct = default) => PoolRoot.ListAsync(_root, prefix);
 
-    public Task<PoolUsage> GetUsageAsync(CancellationToken ct = default)
-    {
-        try
-        {
-            return Task.FromResult(StorageErrors.Usage(_root));
-        }
-        catch (IOException e)
-        {
-            return Task.FromException<PoolUsage>(StorageErrors.From($"Failed reading usage of \"{_root}\"", e));
-        }
-    }
+    public Task<PoolUsage> GetUsageAsync(CancellationToken ct = default) => PoolRoot.UsageAsync(_root);
 
     private async Task RemoveTreeAsync(string path, bool throwOnFailure = false)
     {
