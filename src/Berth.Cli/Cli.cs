@@ -69,7 +69,15 @@ public static class Cli
             using var stdin = Console.OpenStandardInput();
             using var buffer = new MemoryStream();
             await stdin.CopyToAsync(buffer, ct);
-            return buffer.Length > 0 ? buffer.ToArray() : throw new IOException("stdin is empty: pipe the manifest in, or give -f FILE");
+            if (buffer.Length > 0)
+            {
+                return buffer.ToArray();
+            }
+
+            // Without -f nothing was given at all: a usage error (2); an empty "-f -" is a failed read (1).
+            throw file is null
+                ? new UsageException("nothing given: pipe the JSON in, or give -f FILE")
+                : new IOException("stdin is empty: pipe the manifest in, or give -f FILE");
         }
 
         try
