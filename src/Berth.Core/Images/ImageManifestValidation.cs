@@ -34,9 +34,21 @@ internal static class ImageManifestValidation
         {
             errors.Add(new("files", "must list exactly one file"));
         }
-        else if (m.Files[0].Sha256 is not { Length: 64 } sha || !sha.All(Uri.IsHexDigit))
+        else if (m.Files[0] is not { } file)
         {
-            errors.Add(new("files[0].sha256", $"\"{m.Files[0].Sha256}\" is not a sha256 in hex"));
+            errors.Add(new("files[0]", "null is not an object"));
+        }
+        else
+        {
+            if (file.Sha256 is not { Length: 64 } sha || !sha.All(Uri.IsHexDigit))
+            {
+                errors.Add(new("files[0].sha256", $"\"{file.Sha256}\" is not a sha256 in hex"));
+            }
+
+            if (file.Size is < 0)
+            {
+                errors.Add(new("files[0].size", $"{file.Size} is not a size in bytes"));
+            }
         }
 
         if (m.BerthStopSignal is string sig && !Instances.Containers.Signals.IsKnown(sig))
@@ -49,6 +61,14 @@ internal static class ImageManifestValidation
             throw new BerthException(ErrorKind.InvalidArgument, $"{errors[0].Property}: {errors[0].Message}", errors);
         }
 
-        return m with { V = m.V ?? 2, Os = m.Os ?? "linux", PublishedAt = m.PublishedAt ?? DateTimeOffset.UtcNow };
+        // Instance manifests lowercase image_uuid, so an image keeps its uuid (and its dataset name) lowercase too.
+        return m with
+        {
+            V = m.V ?? 2,
+            Uuid = m.Uuid!.ToLowerInvariant(),
+            Os = m.Os ?? "linux",
+            PublishedAt = m.PublishedAt ?? DateTimeOffset.UtcNow,
+            Files = [m.Files![0] with { Sha256 = m.Files[0].Sha256!.ToLowerInvariant() }],
+        };
     }
 }

@@ -12,6 +12,9 @@ public sealed class ImageService(IStateStore store, PoolRegistry pools, CommandR
     /// <summary>The fixed UUID of the image `berth image build busybox` makes, so that examples can name it.</summary>
     public const string BusyboxUuid = "7b5f6d9e-6c1a-4b7e-9a55-0b1e2a3c4d5e";
 
+    // One add at a time: a second add of the same uuid would clear the first's dataset as a "leftover" mid-unpack.
+    private readonly SemaphoreSlim _addLock = new(1, 1);
+
     public Task<IReadOnlyList<ImageManifest>> ListAsync(CancellationToken ct = default) => store.ListImagesAsync(ct);
 
     /// <summary>Finds an image by UUID, name, or name@version (the newest version when only a name is given).</summary>
@@ -123,6 +126,19 @@ public sealed class ImageService(IStateStore store, PoolRegistry pools, CommandR
 
     private async Task<ImageManifest> AddAsync(ImageManifest image, Func<string, Task> fill, CancellationToken ct)
     {
+        await _addLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await AddLockedAsync(image, fill, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _addLock.Release();
+        }
+    }
+
+    private async Task<ImageManifest> AddLockedAsync(ImageManifest image, Func<string, Task> fill, CancellationToken ct)
+    {
         if (await store.GetImageAsync(image.Uuid!, ct).ConfigureAwait(false) is not null)
         {
             throw new BerthException(ErrorKind.AlreadyExists, $"image {image.Uuid} ({image.Name}@{image.Version}) is already installed");
@@ -138,7 +154,7 @@ public sealed class ImageService(IStateStore store, PoolRegistry pools, CommandR
         {
             await fill(pool.DatasetPath(dataset)).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not BerthException)
+        catch (Exception e) when (e is not (BerthException or OperationCanceledException))
         {
             throw new BerthException(ErrorKind.InvalidArgument, $"Failed unpacking image {image.Uuid}: {e.Message}", e);
         }
