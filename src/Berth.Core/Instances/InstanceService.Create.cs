@@ -15,13 +15,15 @@ public sealed partial class InstanceService
     /// <summary>Creates an instance and, unless autoboot is false, starts it; a failure at any step leaves nothing behind.</summary>
     public async Task<Manifest> CreateAsync(JsonElement body, CancellationToken ct = default)
     {
+        var timer = new StepTimer();
+        timer.Begin("validate");
         Manifest manifest = Manifests.ManifestValidator.Validate(body);
+        timer.Begin("plan");
         Plan plan = await PlanAsync(manifest, ct).ConfigureAwait(false);
         string uuid = manifest.Uuid!;
         DateTimeOffset now = DateTimeOffset.UtcNow;
         manifest = manifest with { Resolvers = manifest.Resolvers ?? plan.Resolvers?.ToList(), State = InstanceState.Provisioning.ToWire(), CreateTimestamp = now, LastModified = now };
 
-        var timer = new StepTimer();
         return await WithLockAsync(uuid, async () =>
         {
             await using var reverter = new Reverter();

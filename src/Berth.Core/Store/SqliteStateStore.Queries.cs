@@ -65,7 +65,16 @@ public sealed partial class SqliteStateStore
         return rows.Count == 0 ? null : JsonSerializer.Deserialize(rows[0], type);
     }
 
-    private async Task WriteAsync(string sql, (string Name, object? Value)[] parameters, string what, CancellationToken ct)
+    /// <summary>A write that must change exactly one row: NotFound otherwise.</summary>
+    private async Task WriteOneAsync(string sql, (string Name, object? Value)[] parameters, string what, CancellationToken ct)
+    {
+        if (await WriteAsync(sql, parameters, what, ct).ConfigureAwait(false) == 0)
+        {
+            throw BerthException.NotFound($"{what} not found");
+        }
+    }
+
+    private async Task<int> WriteAsync(string sql, (string Name, object? Value)[] parameters, string what, CancellationToken ct)
     {
         await using SqliteConnection db = await OpenAsync(ct).ConfigureAwait(false);
         await using SqliteCommand cmd = db.CreateCommand();
@@ -77,7 +86,7 @@ public sealed partial class SqliteStateStore
 
         try
         {
-            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
         catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
         {

@@ -22,13 +22,14 @@ public sealed partial class SqliteStateStore(string databasePath) : IStateStore
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
         await using SqliteConnection db = await OpenAsync(ct).ConfigureAwait(false);
-        await ExecuteAsync(db, "PRAGMA journal_mode=WAL;", ct).ConfigureAwait(false);
         long version = (long)(await ScalarAsync(db, "PRAGMA user_version;", ct).ConfigureAwait(false) ?? 0L);
         if (version > SchemaMigrations.All.Count)
         {
             throw new BerthException(ErrorKind.Unavailable,
                 $"The database \"{databasePath}\" has schema version {version}, newer than this berthd knows ({SchemaMigrations.All.Count})");
         }
+
+        await ExecuteAsync(db, "PRAGMA journal_mode=WAL;", ct).ConfigureAwait(false);
 
         for (int v = (int)version; v < SchemaMigrations.All.Count; v++)
         {
@@ -51,7 +52,7 @@ public sealed partial class SqliteStateStore(string databasePath) : IStateStore
             InstanceParameters(manifest), $"instance {manifest.Uuid} (alias \"{manifest.Alias}\")", ct);
 
     public Task UpdateInstanceAsync(Manifest manifest, CancellationToken ct = default) =>
-        WriteAsync(
+        WriteOneAsync(
             "UPDATE instances SET alias = $alias, state = $state, manifest = $json WHERE uuid = $uuid",
             InstanceParameters(manifest), $"instance {manifest.Uuid} (alias \"{manifest.Alias}\")", ct);
 
@@ -108,7 +109,12 @@ public sealed partial class SqliteStateStore(string databasePath) : IStateStore
         WriteAsync("INSERT INTO settings (key, value) VALUES ($k, $v) ON CONFLICT(key) DO UPDATE SET value = $v",
             [("$k", key), ("$v", value)], key, ct);
 
-    public void Dispose() => SqliteConnection.ClearAllPools();
+    public void Dispose()
+    {
+        // Close this store's pooled connections (not other stores'), so the file can be removed or moved.
+        using var db = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(db);
+    }
 
     private static (string, object?)[] InstanceParameters(Manifest m) =>
         [("$uuid", m.Uuid), ("$alias", m.Alias), ("$state", m.State ?? "provisioning"),
