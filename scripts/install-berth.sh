@@ -17,7 +17,7 @@ fi
 echo "berth: building (daemon, then the CLI as a native binary)"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-dotnet publish src/Berth.Daemon -c Release -o "$tmp/daemon" -nologo -v q
+dotnet publish src/Berth.Daemon -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$tmp/daemon" -nologo -v q
 dotnet publish src/Berth.Cli -c Release -r linux-x64 -p:PublishAot=true -o "$tmp/cli" -nologo -v q
 mkdir -p "$PREFIX"
 rm -rf "$PREFIX/daemon.new" "$PREFIX/cli.new"

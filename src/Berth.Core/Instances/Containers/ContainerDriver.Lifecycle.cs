@@ -164,7 +164,7 @@ public sealed partial class ContainerDriver
             }
 
             await Task.Delay(delayMs, ct).ConfigureAwait(false);
-            delayMs = Math.Min(delayMs * 2, 4);
+            delayMs = Math.Min(delayMs * 2, 2);
         }
 
         throw new BerthException(ErrorKind.Unavailable, $"crun did not create the container within {s_createTimeout.TotalSeconds} s");
