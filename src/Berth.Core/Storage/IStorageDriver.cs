@@ -48,3 +48,49 @@ public interface IStorageDriver
 
     Task<PoolUsage> GetUsageAsync(CancellationToken ct = default);
 }
+
+/// <summary>A read-only, named snapshot of a dataset.</summary>
+/// <param name="Name">the snapshot's name, unique per dataset ([A-Za-z0-9][A-Za-z0-9_.:-]{0,63})</param>
+/// <param name="CreatedAt">when it was taken</param>
+/// <param name="ExclusiveBytes">bytes only this snapshot holds, where the driver can tell</param>
+public sealed record SnapshotInfo(string Name, DateTimeOffset CreatedAt, long? ExclusiveBytes);
+
+/// <summary>What a dataset uses of its pool, and its quota.</summary>
+/// <param name="UsedBytes">bytes the dataset's quota counts (btrfs: its exclusive bytes)</param>
+/// <param name="QuotaBytes">the quota, or null when none</param>
+public sealed record DatasetUsage(long UsedBytes, long? QuotaBytes);
+
+/// <summary>Snapshots, rollback and streams of datasets: the storage half of the snapshot and send/receive features.</summary>
+public interface IDatasetSnapshots
+{
+    /// <summary>Takes a read-only snapshot of the dataset's current content; AlreadyExists when the name is taken.</summary>
+    Task CreateSnapshotAsync(string dataset, string name, CancellationToken ct = default);
+
+    /// <summary>The dataset's snapshots, oldest first.</summary>
+    Task<IReadOnlyList<SnapshotInfo>> ListSnapshotsAsync(string dataset, CancellationToken ct = default);
+
+    /// <summary>
+    /// Makes the dataset's content that of the snapshot. Every snapshot stays, newer ones too (history is kept);
+    /// the content the dataset had is lost unless the caller snapshotted it first. The quota stays.
+    /// </summary>
+    Task RollbackAsync(string dataset, string name, CancellationToken ct = default);
+
+    /// <summary>Deletes one snapshot; NotFound when it does not exist.</summary>
+    Task DeleteSnapshotAsync(string dataset, string name, CancellationToken ct = default);
+
+    /// <summary>Deleting a dataset also deletes its snapshots: see <see cref="IStorageDriver.DeleteAsync"/>.</summary>
+    Task<DatasetUsage> GetDatasetUsageAsync(string dataset, CancellationToken ct = default);
+
+    /// <summary>
+    /// Writes snapshot <paramref name="snapshot"/> of the dataset as a stream (btrfs: btrfs send; dir: tar),
+    /// incremental from <paramref name="fromSnapshot"/> when given (which the receiver must have).
+    /// </summary>
+    Task SendAsync(string dataset, string snapshot, string? fromSnapshot, Stream output, CancellationToken ct = default);
+
+    /// <summary>
+    /// Reads a stream written by <see cref="SendAsync"/> of the same driver and makes the dataset from it, with the
+    /// sent snapshot present afterwards; an incremental stream needs its base snapshot on the dataset already.
+    /// A truncated or corrupt stream fails with InvalidArgument and leaves nothing behind.
+    /// </summary>
+    Task ReceiveAsync(string dataset, Stream input, CancellationToken ct = default);
+}
