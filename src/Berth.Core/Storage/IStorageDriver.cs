@@ -20,7 +20,7 @@ public sealed record PoolUsage(long Size, long Used, long Available);
 public sealed record PoolSpec(string Name, string Driver, string? Device, string? File, long? SizeBytes, string Mountpoint);
 
 /// <summary>One pool's datasets: an instance root or an image, addressed by a relative name such as "images/UUID".</summary>
-public interface IStorageDriver
+public interface IStorageDriver : IDatasetSnapshots
 {
     StorageDriverInfo Info { get; }
 

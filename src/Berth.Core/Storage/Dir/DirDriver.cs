@@ -3,7 +3,7 @@ using Berth.Core.Host;
 namespace Berth.Core.Storage.Dir;
 
 /// <summary>A pool of plain directories: clones are `cp -a --reflink=auto` copies (shared extents on btrfs/xfs), no quotas.</summary>
-public sealed class DirDriver : IStorageDriver
+public sealed partial class DirDriver : IStorageDriver
 {
     private readonly string _root;
     private readonly CommandRunner _runner;
