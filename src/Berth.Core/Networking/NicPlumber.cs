@@ -38,8 +38,7 @@ public sealed partial class NicPlumber(CommandRunner? runner = null, string? hos
             return [];
         }
 
-        // The batch generator checks every value of every nic; its text is not used.
-        _ = NicBatch.HostScript(instanceUuid, pid, nics);
+        // The batch generator checks every value of every nic (bridge name, MAC, CIDRs, gateway, mtu); its text is not used.
         _ = NicBatch.InnerScript(nics);
         ct.ThrowIfCancellationRequested();
         List<string> names = [.. nics.Select(n => HostInterfaceName(instanceUuid, n.Index))];
