@@ -24,7 +24,7 @@ public sealed partial class NicPlumber(CommandRunner? runner = null, string? hos
     private readonly CommandRunner _runner = runner ?? CommandRunner.Default;
 
     /// <summary>The host-side veth name of nic <paramref name="index"/> of instance <paramref name="uuid"/> (at most 15 characters).</summary>
-    public static string HostInterfaceName(string uuid, int index) => NicBatch.HostInterfaceName(uuid, index);
+    public static string HostInterfaceName(string uuid, int index) => NicRules.HostInterfaceName(uuid, index);
 
     /// <summary>Gives process <paramref name="pid"/>'s network namespace one veth per nic, bridged on the host; returns the host interface names.</summary>
     /// <remarks>
@@ -38,8 +38,11 @@ public sealed partial class NicPlumber(CommandRunner? runner = null, string? hos
             return [];
         }
 
-        // The batch generator checks every value of every nic (bridge name, MAC, CIDRs, gateway, mtu); its text is not used.
-        _ = NicBatch.InnerScript(nics);
+        foreach (NicPlan nic in nics)
+        {
+            NicRules.Validate(nic);
+        }
+
         ct.ThrowIfCancellationRequested();
         List<string> names = [.. nics.Select(n => HostInterfaceName(instanceUuid, n.Index))];
 
