@@ -10,7 +10,7 @@ public sealed partial class NicPlumber
     /// <summary>Creates bridge <paramref name="bridge"/> if absent, gives it <paramref name="gatewayCidr"/> if it lacks it and sets it up; idempotent.</summary>
     public async Task EnsureBridgeAsync(string bridge, string gatewayCidr, int? mtu, CancellationToken ct)
     {
-        NicBatch.ValidateInterfaceName(bridge, "bridge");
+        NicRules.ValidateInterfaceName(bridge, "bridge");
         (IPAddress gateway, int prefix) = ParseCidr(gatewayCidr);
         string mtuWords = mtu is int m ? string.Create(CultureInfo.InvariantCulture, $" mtu {m}") : "";
         try
@@ -34,7 +34,7 @@ public sealed partial class NicPlumber
                     throw new CommandFailedException(show);
                 }
 
-                string create = $"link add {bridge} address {NicBatch.BridgeMac(bridge)}{mtuWords} type bridge\n"
+                string create = $"link add {bridge} address {NicRules.BridgeMac(bridge)}{mtuWords} type bridge\n"
                     + $"addr add {gateway}/{prefix} dev {bridge}\n"
                     + $"link set {bridge} up\n";
                 CommandResult made = await RunHostAsync(["-batch", "-"], create, ct).ConfigureAwait(false);
@@ -59,7 +59,7 @@ public sealed partial class NicPlumber
     /// <summary>Deletes bridge <paramref name="bridge"/>; fine if it is gone.</summary>
     public async Task DeleteBridgeAsync(string bridge)
     {
-        NicBatch.ValidateInterfaceName(bridge, "bridge");
+        NicRules.ValidateInterfaceName(bridge, "bridge");
         CommandResult result = await RunHostAsync(["link", "del", bridge], null, CancellationToken.None).ConfigureAwait(false);
         if (!result.Succeeded && !OnlyMissingLinks(result.Stderr))
         {

@@ -1,4 +1,7 @@
+using System.Globalization;
 using Berth.Core.Host;
+using Berth.Core.Host.Interop;
+using Berth.Core.Networking.Netlink;
 
 namespace Berth.Core.Networking;
 
@@ -11,8 +14,8 @@ namespace Berth.Core.Networking;
 public sealed record NicPlan(int Index, string Bridge, string Mac, IReadOnlyList<string> Addresses, string? Gateway, int? Mtu);
 
 /// <summary>
-/// Plumbs instance nics with `ip -batch`: one process on the host side and one inside the instance's network
-/// namespace per attach (every `ip` process costs 3-4 ms, so the count of processes is the cost).
+/// Plumbs instance nics: attach over rtnetlink from the daemon (no process; every `ip` process costs 3-4 ms), bridges
+/// and detach with `ip -batch`.
 /// </summary>
 /// <param name="runner">starts the processes</param>
 /// <param name="hostNetns">a network namespace path the host side runs in (tests pass their own); null: the current one</param>
@@ -21,9 +24,13 @@ public sealed partial class NicPlumber(CommandRunner? runner = null, string? hos
     private readonly CommandRunner _runner = runner ?? CommandRunner.Default;
 
     /// <summary>The host-side veth name of nic <paramref name="index"/> of instance <paramref name="uuid"/> (at most 15 characters).</summary>
-    public static string HostInterfaceName(string uuid, int index) => NicBatch.HostInterfaceName(uuid, index);
+    public static string HostInterfaceName(string uuid, int index) => NicRules.HostInterfaceName(uuid, index);
 
     /// <summary>Gives process <paramref name="pid"/>'s network namespace one veth per nic, bridged on the host; returns the host interface names.</summary>
+    /// <remarks>
+    /// Over rtnetlink from the daemon, no processes: the host socket is opened in berthd's namespace (in
+    /// <c>hostNetns</c> when set) and the inner one by a dedicated thread that enters the instance's namespace for it.
+    /// </remarks>
     public async Task<IReadOnlyList<string>> AttachAsync(string instanceUuid, int pid, IReadOnlyList<NicPlan> nics, CancellationToken ct)
     {
         if (nics.Count == 0)
@@ -31,39 +38,40 @@ public sealed partial class NicPlumber(CommandRunner? runner = null, string? hos
             return [];
         }
 
-        IReadOnlyList<NicBatch.BatchLine> host = NicBatch.HostScript(instanceUuid, pid, nics);
-        IReadOnlyList<NicBatch.BatchLine> inner = NicBatch.InnerScript(nics);
-        List<string> names = [.. nics.Select(n => HostInterfaceName(instanceUuid, n.Index))];
-
-        CommandResult result = await RunHostAsync(["-batch", "-"], NicBatch.Join(host), ct).ConfigureAwait(false);
-        if (!result.Succeeded && result.Stderr.Contains("File exists", StringComparison.Ordinal))
+        foreach (NicPlan nic in nics)
         {
-            // A veth of this instance's previous namespace can linger briefly after the namespace died: remove it and retry once.
-            await DeleteLinksAsync(names, ct).ConfigureAwait(false);
-            result = await RunHostAsync(["-batch", "-"], NicBatch.Join(host), ct).ConfigureAwait(false);
+            NicRules.Validate(nic);
         }
 
-        if (!result.Succeeded)
+        ct.ThrowIfCancellationRequested();
+        List<string> names = [.. nics.Select(n => HostInterfaceName(instanceUuid, n.Index))];
+
+        SafeFdHandle? hostNs = null;
+        SafeFdHandle? instanceNs = null;
+        RtnlSocket[] sockets = [];
+        try
         {
-            await DeleteLinksAsync(names, CancellationToken.None).ConfigureAwait(false);
-            throw Failure(instanceUuid, nics, host, result);
+            hostNs = hostNetns is null ? null : OpenReadOnly.Open(hostNetns);
+            instanceNs = OpenReadOnly.Open(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/ns/net"));
+            sockets = await NetnsSockets.OpenAsync([hostNs, instanceNs]).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            hostNs?.Dispose();
+            instanceNs?.Dispose();
+            throw new BerthException(ErrorKind.Internal,
+                $"Failed attaching nic {nics[0].Index} of {instanceUuid} to bridge {nics[0].Bridge}: {e.Message}", e);
         }
 
         try
         {
-            result = await _runner.RunAsync("nsenter", [$"--net=/proc/{pid}/ns/net", "ip", "-batch", "-"], NicBatch.Join(inner), ct).ConfigureAwait(false);
+            NicAttach.Run(sockets[0], sockets[1], instanceNs, instanceUuid, nics, names, ct);
         }
-        catch (OperationCanceledException)
+        finally
         {
-            await DeleteLinksAsync(names, CancellationToken.None).ConfigureAwait(false);
-            throw;
-        }
-
-        if (!result.Succeeded)
-        {
-            // Deleting the host end deletes its peer inside too.
-            await DeleteLinksAsync(names, CancellationToken.None).ConfigureAwait(false);
-            throw Failure(instanceUuid, nics, inner, result);
+            Array.ForEach(sockets, s => s.Dispose());
+            hostNs?.Dispose();
+            instanceNs.Dispose();
         }
 
         return names;
@@ -81,18 +89,6 @@ public sealed partial class NicPlumber(CommandRunner? runner = null, string? hos
         {
             throw new BerthException(ErrorKind.Internal, $"Failed detaching the nics of {instanceUuid}: {e.Message}", e);
         }
-    }
-
-    private static BerthException Failure(string uuid, IReadOnlyList<NicPlan> nics, IReadOnlyList<NicBatch.BatchLine> script, CommandResult result)
-    {
-        int? line = NicBatch.FailedLine(result.Stderr);
-        int? nicIndex = line is int l && l >= 1 && l <= script.Count ? script[l - 1].Nic : null;
-        // ip's parser exits without a line number on a bad argument ("nosuch" is wrong: Device does not exist): find the name.
-        NicPlan nic = nics.FirstOrDefault(n => n.Index == nicIndex)
-            ?? nics.FirstOrDefault(n => result.Stderr.Contains($"\"{n.Bridge}\"", StringComparison.Ordinal))
-            ?? nics[0];
-        var inner = new CommandFailedException(result);
-        return new BerthException(ErrorKind.Internal, $"Failed attaching nic {nic.Index} of {uuid} to bridge {nic.Bridge}: {inner.Message}", inner);
     }
 
     // `-force` goes on past links that are already gone; only other errors count.

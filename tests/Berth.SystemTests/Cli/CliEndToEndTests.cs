@@ -24,7 +24,7 @@ public sealed partial class CliEndToEndTests(DaemonFixture fixture) : IClassFixt
             string uuid = (await Cli.RunAsync("vm", "create", "-f", file)).Ok().Stdout.Trim();
             Assert.True(Guid.TryParseExact(uuid, "D", out _), $"a UUID on stdout, not \"{uuid}\"");
             Assert.Equal("running", (await Berthd.Client.GetVmAsync(uuid)).State);
-            Assert.True(await PollAsync(() => Berthd.Host.PingAsync("10.77.0.101")), "the instance created by the CLI answers a ping");
+            Assert.True(await Poll.UntilAsync(() => Berthd.Host.PingAsync("10.77.0.101")), "the instance created by the CLI answers a ping");
 
             CliResult piped = await Cli.RunWithStdinAsync(Berthd.Manifest("cli-stdin", 102, "\"autoboot\": false"), "vm", "create", "-f", "-");
             string stdinUuid = piped.Ok().Stdout.Trim();
@@ -191,7 +191,7 @@ public sealed partial class CliEndToEndTests(DaemonFixture fixture) : IClassFixt
             Assert.Equal("running", (await Berthd.Client.GetVmAsync(uuid)).State);
             Manifest rebooted = (await Cli.RunAsync("vm", "reboot", prefix, "-j")).Json(BerthJson.Default.Manifest);
             Assert.Equal("running", rebooted.State);
-            Assert.True(await PollAsync(() => Berthd.Host.PingAsync("10.77.0.107")), "pingable after the reboot");
+            Assert.True(await Poll.UntilAsync(() => Berthd.Host.PingAsync("10.77.0.107")), "pingable after the reboot");
             Assert.Equal("stopped", (await Cli.RunAsync("vm", "stop", "-F", "cli-life", "-j")).Json(BerthJson.Default.Manifest).State);
             Assert.Equal("running", (await Cli.RunAsync("vm", "boot", "cli-life", "-j")).Json(BerthJson.Default.Manifest).State);
 
@@ -280,21 +280,5 @@ public sealed partial class CliEndToEndTests(DaemonFixture fixture) : IClassFixt
                 await Berthd.Client.DeleteVmAsync(vm.Uuid!);
             }
         }
-    }
-
-    private static async Task<bool> PollAsync(Func<Task<bool>> condition)
-    {
-        DateTime deadline = DateTime.UtcNow.AddSeconds(5);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return true;
     }
 }

@@ -33,7 +33,7 @@ public sealed class InstanceLifecycleTests(DaemonFixture fixture) : IClassFixtur
         Assert.Contains("stopped", refused.Problem.Detail);
 
         Assert.Equal("running", (await Berthd.Client.StartVmAsync("life")).State);
-        Assert.True(await PollAsync(() => Berthd.Host.PingAsync("10.77.0.11")), "pingable again after start");
+        Assert.True(await Poll.UntilAsync(() => Berthd.Host.PingAsync("10.77.0.11")), "pingable again after start");
         Assert.Equal("running", (await Berthd.Client.RebootVmAsync("life")).State);
 
         await Berthd.Client.DeleteVmAsync("life");
@@ -237,20 +237,4 @@ public sealed class InstanceLifecycleTests(DaemonFixture fixture) : IClassFixtur
 
     private Task<ExecResult> Exec(Manifest vm, params string[] argv) =>
         Berthd.Client.ExecAsync(vm.Uuid!, new ExecRequest { Argv = [.. argv] });
-
-    private static async Task<bool> PollAsync(Func<Task<bool>> condition)
-    {
-        DateTime deadline = DateTime.UtcNow.AddSeconds(5);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return true;
-    }
 }
