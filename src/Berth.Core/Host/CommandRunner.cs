@@ -80,6 +80,60 @@ public sealed class CommandRunner
         return result;
     }
 
+    /// <summary>Runs a program with binary streams for its stdin and stdout (send/receive, tar); throws unless it exits 0.</summary>
+    public async Task RunStreamingAsync(string file, IEnumerable<string> args, Stream? stdin, Stream? stdout, CancellationToken ct = default)
+    {
+        var psi = new ProcessStartInfo(file)
+        {
+            RedirectStandardInput = stdin is not null,
+            RedirectStandardOutput = stdout is not null,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string arg in args)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        List<string> argv = [file, .. psi.ArgumentList];
+        using var process = Process.Start(psi) ?? throw new CommandFailedException(new CommandResult(argv, -1, "", $"cannot start {file}"));
+        Task<string> stderr = process.StandardError.ReadToEndAsync(ct);
+        Task output = stdout is null ? Task.CompletedTask : process.StandardOutput.BaseStream.CopyToAsync(stdout, ct);
+        Task input = Task.CompletedTask;
+        if (stdin is not null)
+        {
+            input = Task.Run(async () =>
+            {
+                try
+                {
+                    await stdin.CopyToAsync(process.StandardInput.BaseStream, ct).ConfigureAwait(false);
+                    process.StandardInput.Close();
+                }
+                catch (IOException)
+                {
+                    // The program stopped reading (it failed): its exit code says why.
+                }
+            }, ct);
+        }
+
+        try
+        {
+            await Task.WhenAll(input, output).ConfigureAwait(false);
+            await process.WaitForExitAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        var result = new CommandResult(argv, process.ExitCode, "", await stderr.ConfigureAwait(false));
+        if (!result.Succeeded)
+        {
+            throw new CommandFailedException(result);
+        }
+    }
+
     /// <summary>An argv as one line for logs and messages.</summary>
     public static string Quote(IEnumerable<string> argv)
     {

@@ -28,6 +28,19 @@ internal static class StorageErrors
         }
     }
 
+    /// <summary>Runs a synchronous storage step that answers, as a Task.</summary>
+    public static Task<T> Run<T>(string what, Func<T> step)
+    {
+        try
+        {
+            return Task.FromResult(step());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or BerthException or FormatException)
+        {
+            return Task.FromException<T>(From(what, e));
+        }
+    }
+
     public static PoolUsage Usage(string mountpoint)
     {
         Statvfs.Result s = Statvfs.Get(mountpoint);

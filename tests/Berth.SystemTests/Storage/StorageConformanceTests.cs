@@ -7,7 +7,7 @@ using Berth.Core.Storage;
 namespace Berth.SystemTests.Storage;
 
 /// <summary>One suite for every storage driver: each subclass makes its own pool in a temp directory.</summary>
-public abstract class StorageConformanceTests : IAsyncDisposable
+public abstract partial class StorageConformanceTests : IAsyncDisposable
 {
     private IStorageDriver? _pool;
 

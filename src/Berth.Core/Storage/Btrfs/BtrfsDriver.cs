@@ -54,6 +54,7 @@ public sealed partial class BtrfsDriver : IStorageDriver
         StorageErrors.Run($"Failed deleting dataset \"{Path.Combine(_root, dataset)}\"", () =>
         {
             var (group, name) = DatasetName.Parse(dataset);
+            DeleteSnapshots(dataset);
             string path = DatasetPath(dataset);
             if (!Directory.Exists(path))
             {

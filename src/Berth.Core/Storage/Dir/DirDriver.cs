@@ -55,10 +55,15 @@ public sealed partial class DirDriver : IStorageDriver
             throw new BerthException(ErrorKind.AlreadyExists, $"{what}: dataset \"{target}\" already exists");
         }
 
-        // Copy under a hidden name and rename: a crash mid-copy never leaves a half dataset that List shows.
-        string groupDir = Path.GetDirectoryName(targetPath)!;
-        Directory.CreateDirectory(groupDir);
-        string temp = Path.Combine(groupDir, $".copy-{Path.GetFileName(targetPath)}-{Guid.NewGuid():N}");
+        await CopyTreeAsync(sourcePath, targetPath, what, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Copies under a hidden name and renames: a crash mid-copy never leaves a half tree under the target name.</summary>
+    private async Task CopyTreeAsync(string sourcePath, string targetPath, string what, CancellationToken ct)
+    {
+        string parent = Path.GetDirectoryName(targetPath)!;
+        Directory.CreateDirectory(parent);
+        string temp = Path.Combine(parent, $".copy-{Path.GetFileName(targetPath)}-{Guid.NewGuid():N}");
         try
         {
             await _runner.RunCheckedAsync("cp", ["-a", "--reflink=auto", "--", sourcePath, temp], ct: ct).ConfigureAwait(false);
@@ -73,7 +78,12 @@ public sealed partial class DirDriver : IStorageDriver
 
     public async Task DeleteAsync(string dataset, CancellationToken ct = default)
     {
-        string path = DatasetPath(dataset);
+        await DeleteTreeAsync(SnapshotName.Dir(_root, dataset), ct).ConfigureAwait(false);
+        await DeleteTreeAsync(DatasetPath(dataset), ct).ConfigureAwait(false);
+    }
+
+    private async Task DeleteTreeAsync(string path, CancellationToken ct)
+    {
         if (!Directory.Exists(path))
         {
             return;
@@ -88,7 +98,7 @@ public sealed partial class DirDriver : IStorageDriver
         }
         catch (Exception e) when (e is CommandFailedException or IOException)
         {
-            throw new BerthException(ErrorKind.Internal, $"Failed deleting dataset \"{path}\": {e.Message}", e);
+            throw new BerthException(ErrorKind.Internal, $"Failed deleting \"{path}\": {e.Message}", e);
         }
     }
 
