@@ -189,4 +189,45 @@ public sealed class SendReceiveTests(DaemonFixture fixture) : IClassFixture<Daem
             }
         }
     }
+
+    [Fact]
+    public async Task IncrementalStreamUpdatesTheCopyOnAnotherHostWithoutItsImage()
+    {
+        RootOnly.Require();
+        await using Berthd other = await Berthd.StartAsync();
+        Manifest original = await Berthd.CreateAsync(Berthd.Manifest("send-incr", 65));
+        string uuid = original.Uuid!;
+        try
+        {
+            await WriteMarkerAsync(uuid, "first");
+            byte[] full = await SendAsync(uuid);
+
+            // The other host has no image of its own: the stream is self-contained.
+            await other.Client.DeleteImageAsync(Berthd.BusyboxUuid);
+            Manifest copy = await other.Client.ReceiveVmAsync(new MemoryStream(full));
+            Assert.Equal((uuid, "stopped"), (copy.Uuid, copy.State));
+
+            await WriteMarkerAsync(uuid, "second");
+            using var fullReader = new Berth.Core.Instances.SendStreamReader(new MemoryStream(full));
+            string baseSnapshot = (await fullReader.ReadHeaderAsync()).Snapshot;
+            using var buffer = new MemoryStream();
+            await Berthd.Client.SendVmAsync(uuid, buffer, from: baseSnapshot);
+            byte[] incremental = buffer.ToArray();
+            Assert.True(incremental.Length < full.Length / 2, $"the incremental stream ({incremental.Length} B) is smaller than the full one ({full.Length} B)");
+
+            BerthApiException asCopy = await Assert.ThrowsAsync<BerthApiException>(() => other.Client.ReceiveVmAsync(new MemoryStream(incremental), newUuid: true));
+            Assert.Equal(400, asCopy.Status);
+            Manifest updated = await other.Client.ReceiveVmAsync(new MemoryStream(incremental));
+            Assert.Equal("stopped", updated.State);
+
+            Assert.Equal("running", (await other.Client.StartVmAsync(uuid)).State);
+            ExecResult marker = await other.Client.ExecAsync(uuid, new ExecRequest { Argv = ["cat", "/root/marker"] });
+            Assert.Equal("second", marker.Stdout.Trim());
+            Assert.Equal("stopped", (await other.Client.StopVmAsync(uuid, new StopRequest { Timeout = 20 })).State);
+        }
+        finally
+        {
+            await Berthd.Client.DeleteVmAsync(uuid);
+        }
+    }
 }
