@@ -230,4 +230,37 @@ public sealed class SendReceiveTests(DaemonFixture fixture) : IClassFixture<Daem
             await Berthd.Client.DeleteVmAsync(uuid);
         }
     }
+
+    [Fact]
+    public async Task CliSendsToAFileAndReceivesFromIt()
+    {
+        RootOnly.Require();
+        await EnsurePoolAsync(SecondPool, "btrfs");
+        Manifest original = await Berthd.CreateAsync(Berthd.Manifest("send-cli", 66, "\"autoboot\": false"));
+        string file = Path.Combine(Berthd.Host.StateDir, "send-cli.stream");
+        string berth = $"BERTH_SOCKET={Berthd.Host.Socket} dotnet {Berth.SystemTests.Cli.BerthCli.Dll}";
+        string? received = null;
+        try
+        {
+            Berth.Core.Host.CommandResult send = await Berth.Core.Host.CommandRunner.Default.RunAsync("sh", ["-c", $"{berth} vm send send-cli > {file}"]);
+            Assert.True(send.Succeeded, send.Stderr);
+            Assert.StartsWith("BERTH-SEND 1\n", await File.ReadAllTextAsync(file));
+            await Berthd.Client.DeleteVmAsync(original.Uuid!);
+
+            Berth.Core.Host.CommandResult receive = await Berth.Core.Host.CommandRunner.Default.RunAsync("sh", ["-c", $"{berth} vm receive --zpool {SecondPool} < {file}"]);
+            Assert.True(receive.Succeeded, receive.Stderr);
+            received = receive.Stdout.Trim();
+            Assert.Equal(original.Uuid, received);
+            Assert.Equal(SecondPool, (await Berthd.Client.GetVmAsync(received)).Zpool);
+
+            Berth.Core.Host.CommandResult refused = await Berth.Core.Host.CommandRunner.Default.RunAsync("sh", ["-c", $"head -c 1000 {file} | {berth} vm receive --zpool {SecondPool} --new-uuid"]);
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains("truncated", refused.Stderr);
+        }
+        finally
+        {
+            File.Delete(file);
+            await Berthd.Client.DeleteVmAsync(received ?? original.Uuid!);
+        }
+    }
 }
