@@ -263,4 +263,26 @@ public sealed class SendReceiveTests(DaemonFixture fixture) : IClassFixture<Daem
             await Berthd.Client.DeleteVmAsync(received ?? original.Uuid!);
         }
     }
+
+    [Fact]
+    public async Task SendRefusalsComeAsProblemsBeforeAnyByte()
+    {
+        RootOnly.Require();
+        using var sink = new MemoryStream();
+        BerthApiException missing = await Assert.ThrowsAsync<BerthApiException>(() => Berthd.Client.SendVmAsync("no-such-instance", sink));
+        Assert.Equal(404, missing.Status);
+
+        Manifest vm = await Berthd.CreateAsync(Berthd.Manifest("send-refused", 67, "\"autoboot\": false"));
+        try
+        {
+            BerthApiException noBase = await Assert.ThrowsAsync<BerthApiException>(() => Berthd.Client.SendVmAsync(vm.Uuid!, sink, from: "never-taken"));
+            Assert.Equal(400, noBase.Status);
+            Assert.Contains("never-taken", noBase.Problem.Detail);
+            Assert.Equal(0, sink.Length);
+        }
+        finally
+        {
+            await Berthd.Client.DeleteVmAsync(vm.Uuid!);
+        }
+    }
 }
