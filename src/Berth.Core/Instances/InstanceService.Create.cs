@@ -121,7 +121,9 @@ public sealed partial class InstanceService
         }
         catch (BerthException e) when (e.Kind == ErrorKind.NotFound)
         {
-            throw BerthException.Invalid("image_uuid", $"image {manifest.ImageUuid} is not installed (berth image list shows the images)");
+            // A received instance needs not have its image here: it brought the image's manifest along.
+            image = await ReceivedImageAsync(manifest.Uuid, ct).ConfigureAwait(false)
+                ?? throw BerthException.Invalid("image_uuid", $"image {manifest.ImageUuid} is not installed (berth image list shows the images)");
         }
 
         var nics = new List<NicPlan>();

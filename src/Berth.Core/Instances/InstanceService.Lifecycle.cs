@@ -60,7 +60,8 @@ public sealed partial class InstanceService
         string uuid = manifest.Uuid!;
         Unwatch(uuid);
         manifest = await SaveAsync(manifest, InstanceState.Stopping, manifest.Pid, ct).ConfigureAwait(false);
-        ImageManifest? image = await store.GetImageAsync(manifest.ImageUuid!, ct).ConfigureAwait(false);
+        ImageManifest? image = await store.GetImageAsync(manifest.ImageUuid!, ct).ConfigureAwait(false)
+            ?? await ReceivedImageAsync(uuid, ct).ConfigureAwait(false);
         string signal = force ? "SIGKILL" : image?.BerthStopSignal ?? "SIGTERM";
 
         await KillQuietlyAsync(uuid, signal).ConfigureAwait(false);

@@ -1,0 +1,359 @@
+using System.Text.Json;
+using Berth.Api.Contracts;
+using Berth.Core.Host.Cgroups;
+using Berth.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Core.Instances;
+
+/// <summary>send and receive: an instance as one self-describing stream (see <see cref="SendStream"/>).</summary>
+public sealed partial class InstanceService
+{
+    private const string ReceivedImageKeyPrefix = "received_image:";
+
+    /// <summary>
+    /// Writes the instance (stopped or running) as a send stream: takes snapshot <c>send-&lt;UTC time&gt;</c> (a running
+    /// container frozen around it) and streams it, incremental from <paramref name="fromSnapshot"/> when given.
+    /// The snapshot is kept: it is the base of the next incremental send. Nothing is written before the snapshot exists,
+    /// so a refusal is still an ordinary error response.
+    /// </summary>
+    public async Task SendAsync(string id, string? fromSnapshot, Stream output, CancellationToken ct = default)
+    {
+        Manifest found = await ResolveAsync(id, ct).ConfigureAwait(false);
+        string uuid = found.Uuid!;
+        await WithLockAsync(uuid, async () =>
+        {
+            Manifest manifest = await ReloadAsync(uuid, ct).ConfigureAwait(false);
+            Lifecycle.Check(InstanceVerb.Snapshot, StateOf(manifest), Name(manifest));
+            string dataset = InstanceDataset(uuid);
+            IStorageDriver pool = PoolHolding(dataset, manifest);
+            if (fromSnapshot is not null && !await HasSnapshotAsync(pool, dataset, fromSnapshot, ct).ConfigureAwait(false))
+            {
+                throw BerthException.Invalid("from", $"instance {Name(manifest)} has no snapshot \"{fromSnapshot}\" (berth vm snapshot list shows them)");
+            }
+
+            string snapshot = $"send-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'.'fff'Z'}";
+            await using var reverter = new Reverter();
+            await SnapshotConsistentAsync(manifest, pool, dataset, snapshot, ct).ConfigureAwait(false);
+            reverter.Add("send snapshot", () => pool.DeleteSnapshotAsync(dataset, snapshot));
+
+            ImageManifest? image = await store.GetImageAsync(manifest.ImageUuid!, ct).ConfigureAwait(false)
+                ?? await ReceivedImageAsync(uuid, ct).ConfigureAwait(false);
+            var header = new SendHeader(manifest with { Pid = null }, pool.Info.Name, [SendStream.RootDataset], snapshot, fromSnapshot,
+                DateTimeOffset.UtcNow, image);
+            using var writer = new SendStreamWriter(output);
+            await writer.WriteHeaderAsync(header, ct).ConfigureAwait(false);
+            await pool.SendAsync(dataset, snapshot, fromSnapshot, writer.BeginDataset(), ct).ConfigureAwait(false);
+            await writer.EndDatasetAsync(ct).ConfigureAwait(false);
+            await writer.FinishAsync(ct).ConfigureAwait(false);
+            reverter.Success();
+            SendLog.Sent(logger, uuid, snapshot, fromSnapshot);
+            return 0;
+        }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Recreates an instance from a send stream, stopped, on pool <paramref name="zpool"/> (else the one its manifest
+    /// names); a new UUID only with <paramref name="newUuid"/>. A truncated or corrupt stream leaves nothing behind.
+    /// An incremental stream applies to the stopped instance of the same UUID that holds its base snapshot.
+    /// </summary>
+    public async Task<Manifest> ReceiveAsync(Stream input, string? zpool, bool newUuid, CancellationToken ct = default)
+    {
+        using var reader = new SendStreamReader(input);
+        SendHeader header = await reader.ReadHeaderAsync(ct).ConfigureAwait(false);
+        if (header.Datasets is not [SendStream.RootDataset])
+        {
+            throw BerthException.Invalid("stream", $"it holds the datasets {string.Join(", ", header.Datasets)}; this Berth receives instances with one \"root\" dataset");
+        }
+
+        if (header.FromSnapshot is not null)
+        {
+            return await ReceiveIncrementalAsync(reader, header, zpool, newUuid, ct).ConfigureAwait(false);
+        }
+
+        string uuid = newUuid ? Guid.NewGuid().ToString() : header.Manifest.Uuid!;
+        IStorageDriver pool = pools.Get(zpool ?? header.Manifest.Zpool);
+        CheckReceivable(header, pool);
+        return await WithLockAsync(uuid, async () =>
+        {
+            if (await store.GetInstanceAsync(uuid, ct).ConfigureAwait(false) is { } existing)
+            {
+                throw new BerthException(ErrorKind.AlreadyExists,
+                    $"instance {Name(existing)} already exists on this host: delete it first, or receive a copy with a new UUID (new_uuid, berth vm receive --new-uuid)");
+            }
+
+            string dataset = InstanceDataset(uuid);
+            if (pool.Exists(dataset))
+            {
+                throw new BerthException(ErrorKind.Conflict, $"pool \"{pool.Spec.Name}\" already holds a dataset {dataset} that no instance has");
+            }
+
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            Manifest manifest = header.Manifest with
+            {
+                Uuid = uuid,
+                Zpool = zpool ?? header.Manifest.Zpool,
+                State = InstanceState.Provisioning.ToWire(),
+                Pid = null,
+                ExitStatus = null,
+                LastModified = now,
+            };
+            await using var reverter = new Reverter();
+            try
+            {
+                await store.InsertInstanceAsync(manifest, ct).ConfigureAwait(false);
+                reverter.Add("record", () => store.DeleteInstanceAsync(uuid));
+                reverter.Add("dataset", () => pool.DeleteAsync(dataset));
+                await ReceiveVerifiedAsync(reader, pool, dataset, ct).ConfigureAwait(false);
+                if (manifest.Quota is > 0)
+                {
+                    await pool.SetQuotaAsync(dataset, manifest.Quota.Value << 30, ct).ConfigureAwait(false);
+                }
+
+                await KeepImageAsync(header, uuid, ct).ConfigureAwait(false);
+                manifest = await SaveAsync(manifest, InstanceState.Stopped, null, ct).ConfigureAwait(false);
+                reverter.Success();
+                SendLog.Received(logger, uuid, header.Manifest.Uuid!, pool.Spec.Name, header.Snapshot);
+                return manifest;
+            }
+            catch (Exception e) when (e is not BerthException)
+            {
+                throw new BerthException(ErrorKind.Internal, $"Failed receiving instance {Name(manifest)}: {e.Message}", e);
+            }
+            finally
+            {
+                await reverter.DisposeAsync().ConfigureAwait(false); // undo now, so that its failures are logged below
+                foreach (Exception undo in reverter.UndoFailures)
+                {
+                    Log.UndoFailed(logger, uuid, undo);
+                }
+            }
+        }, ct).ConfigureAwait(false);
+    }
+
+    private async Task<Manifest> ReceiveIncrementalAsync(SendStreamReader reader, SendHeader header, string? zpool, bool newUuid, CancellationToken ct)
+    {
+        string uuid = header.Manifest.Uuid!;
+        string from = header.FromSnapshot!;
+        if (newUuid)
+        {
+            throw BerthException.Invalid("new_uuid", $"an incremental stream (from snapshot \"{from}\") applies to instance {uuid} it was sent from; a new UUID needs a full stream");
+        }
+
+        return await WithLockAsync(uuid, async () =>
+        {
+            Manifest existing = await store.GetInstanceAsync(uuid, ct).ConfigureAwait(false)
+                ?? throw BerthException.Invalid("stream", $"this incremental stream applies to instance {uuid} holding snapshot \"{from}\", which is not on this host: receive a full stream first");
+            if (StateOf(existing) != InstanceState.Stopped)
+            {
+                throw new BerthException(ErrorKind.Conflict, $"cannot receive into {Name(existing)}: it is {existing.State}; stop it first");
+            }
+
+            string dataset = InstanceDataset(uuid);
+            IStorageDriver pool = PoolHolding(dataset, existing);
+            if (zpool is not null && zpool != pool.Spec.Name)
+            {
+                throw BerthException.Invalid("zpool", $"an incremental stream applies where instance {Name(existing)} is: pool \"{pool.Spec.Name}\"");
+            }
+
+            CheckReceivable(header, pool);
+            if (!await HasSnapshotAsync(pool, dataset, from, ct).ConfigureAwait(false))
+            {
+                throw BerthException.Invalid("stream", $"instance {Name(existing)} has no snapshot \"{from}\", the base of this incremental stream");
+            }
+
+            if (await HasSnapshotAsync(pool, dataset, header.Snapshot, ct).ConfigureAwait(false))
+            {
+                throw new BerthException(ErrorKind.AlreadyExists, $"instance {Name(existing)} already has snapshot \"{header.Snapshot}\": this stream was received before");
+            }
+
+            // The content before the receive, so that a failed receive can put it back.
+            string before = $"pre-receive-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'.'fff'Z'}";
+            await pool.CreateSnapshotAsync(dataset, before, ct).ConfigureAwait(false);
+            await using var reverter = new Reverter();
+            try
+            {
+                reverter.Add("snapshot before the receive", () => pool.DeleteSnapshotAsync(dataset, before));
+                reverter.Add("content before the receive", async () =>
+                {
+                    if (await HasSnapshotAsync(pool, dataset, header.Snapshot, CancellationToken.None).ConfigureAwait(false))
+                    {
+                        await pool.DeleteSnapshotAsync(dataset, header.Snapshot).ConfigureAwait(false);
+                    }
+
+                    await pool.RollbackAsync(dataset, before).ConfigureAwait(false);
+                });
+                await ReceiveVerifiedAsync(reader, pool, dataset, ct).ConfigureAwait(false);
+                Manifest manifest = header.Manifest with
+                {
+                    Uuid = uuid,
+                    Zpool = existing.Zpool,
+                    Pid = null,
+                    ExitStatus = null,
+                    CreateTimestamp = existing.CreateTimestamp,
+                };
+                if (manifest.Quota is > 0 && manifest.Quota != existing.Quota)
+                {
+                    await pool.SetQuotaAsync(dataset, manifest.Quota.Value << 30, ct).ConfigureAwait(false);
+                }
+
+                manifest = await SaveAsync(manifest, InstanceState.Stopped, null, ct).ConfigureAwait(false);
+                reverter.Success();
+                try
+                {
+                    await pool.DeleteSnapshotAsync(dataset, before, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    Log.UndoFailed(logger, uuid, e); // the receive stands; only a spare snapshot stays
+                }
+
+                SendLog.Received(logger, uuid, uuid, pool.Spec.Name, header.Snapshot);
+                return manifest;
+            }
+            catch (Exception e) when (e is not BerthException)
+            {
+                throw new BerthException(ErrorKind.Internal, $"Failed receiving into instance {Name(existing)}: {e.Message}", e);
+            }
+            finally
+            {
+                await reverter.DisposeAsync().ConfigureAwait(false); // undo now, so that its failures are logged below
+                foreach (Exception undo in reverter.UndoFailures)
+                {
+                    Log.UndoFailed(logger, uuid, undo);
+                }
+            }
+        }, ct).ConfigureAwait(false);
+    }
+
+    private static void CheckReceivable(SendHeader header, IStorageDriver pool)
+    {
+        if (header.Driver != pool.Info.Name)
+        {
+            throw BerthException.Invalid("zpool",
+                $"the stream holds {header.Driver} datasets and pool \"{pool.Spec.Name}\" is {pool.Info.Name}: receive it onto a {header.Driver} pool (--zpool)");
+        }
+
+        if (header.Manifest.Quota is > 0 && !pool.Info.CanEnforceQuota)
+        {
+            throw BerthException.Invalid("zpool",
+                $"the instance has a quota of {header.Manifest.Quota} GiB and pool \"{pool.Spec.Name}\" ({pool.Info.Name}) cannot enforce quotas");
+        }
+    }
+
+    /// <summary>Receives the dataset, then checks the trailer; a defect of the stream wins over how the driver saw it.</summary>
+    private static async Task ReceiveVerifiedAsync(SendStreamReader reader, IStorageDriver pool, string dataset, CancellationToken ct)
+    {
+        try
+        {
+            await pool.ReceiveAsync(dataset, reader.OpenDataset(), ct).ConfigureAwait(false);
+            await reader.DrainDatasetAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            if (reader.Failure is null)
+            {
+                // The driver refused the bytes: read on, so that a corrupt stream says so rather than the driver's words.
+                try
+                {
+                    await reader.DrainDatasetAsync(ct).ConfigureAwait(false);
+                    await reader.VerifyTrailerAsync(ct).ConfigureAwait(false);
+                }
+                catch (BerthException)
+                {
+                }
+            }
+
+            if (reader.Failure is { } defect)
+            {
+                throw new BerthException(defect.Kind, $"{defect.Message} (pool \"{pool.Spec.Name}\" stopped with: {e.Message})", defect.Errors);
+            }
+
+            throw;
+        }
+
+        await reader.VerifyTrailerAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Keeps the sent image's manifest (init, stop signal) for an instance whose image is not installed here.</summary>
+    private async Task KeepImageAsync(SendHeader header, string uuid, CancellationToken ct)
+    {
+        if (header.Image is { } image && await store.GetImageAsync(header.Manifest.ImageUuid!, ct).ConfigureAwait(false) is null)
+        {
+            await store.SetSettingAsync(ReceivedImageKeyPrefix + uuid, JsonSerializer.Serialize(image, BerthJson.Default.ImageManifest), ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The image manifest a received instance brought along, when its image is not installed on this host.</summary>
+    private async Task<ImageManifest?> ReceivedImageAsync(string? uuid, CancellationToken ct)
+    {
+        string? json = uuid is null ? null : await store.GetSettingAsync(ReceivedImageKeyPrefix + uuid, ct).ConfigureAwait(false);
+        return string.IsNullOrEmpty(json) ? null : JsonSerializer.Deserialize(json, BerthJson.Default.ImageManifest);
+    }
+
+    private IStorageDriver PoolHolding(string dataset, Manifest manifest) =>
+        pools.All.FirstOrDefault(p => p.Exists(dataset))
+        ?? throw new BerthException(ErrorKind.Unavailable, $"no pool holds the dataset of instance {Name(manifest)} ({dataset})");
+
+    private static async Task<bool> HasSnapshotAsync(IStorageDriver pool, string dataset, string name, CancellationToken ct) =>
+        (await pool.ListSnapshotsAsync(dataset, ct).ConfigureAwait(false)).Any(s => s.Name == name);
+
+    /// <summary>Snapshots the dataset; a running container's cgroup is frozen around it so the snapshot is consistent.</summary>
+    private async Task SnapshotConsistentAsync(Manifest manifest, IStorageDriver pool, string dataset, string snapshot, CancellationToken ct)
+    {
+        if (StateOf(manifest) != InstanceState.Running)
+        {
+            await pool.CreateSnapshotAsync(dataset, snapshot, ct).ConfigureAwait(false);
+            return;
+        }
+
+        var cgroup = new InstanceCgroup(containers.CgroupsPath(manifest.Uuid!));
+        await SetFrozenAsync(cgroup, true, ct).ConfigureAwait(false);
+        try
+        {
+            await pool.CreateSnapshotAsync(dataset, snapshot, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            await SetFrozenAsync(cgroup, false, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Freezes or thaws a cgroup (v1 freezer.state, v2 cgroup.freeze) and waits until the kernel says it is done.</summary>
+    private static async Task SetFrozenAsync(InstanceCgroup cgroup, bool frozen, CancellationToken ct)
+    {
+        bool v2 = cgroup.Mode == CgroupMode.V2;
+        string dir = cgroup.ControllerDir("freezer")
+            ?? throw new BerthException(ErrorKind.Unavailable, "this host has no freezer cgroup: a running container cannot be snapshotted consistently");
+        (string file, string value, string doneFile, string done) = v2
+            ? ("cgroup.freeze", frozen ? "1" : "0", "cgroup.events", frozen ? "frozen 1" : "frozen 0")
+            : ("freezer.state", frozen ? "FROZEN" : "THAWED", "freezer.state", frozen ? "FROZEN" : "THAWED");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, file), value, CancellationToken.None).ConfigureAwait(false);
+            DateTime deadline = DateTime.UtcNow.AddSeconds(5);
+            while (!(await File.ReadAllTextAsync(Path.Combine(dir, doneFile), CancellationToken.None).ConfigureAwait(false)).Contains(done, StringComparison.Ordinal))
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"{doneFile} did not say \"{done}\" within 5 s");
+                }
+
+                await Task.Delay(5, ct).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TimeoutException)
+        {
+            throw new BerthException(ErrorKind.Internal, $"Failed {(frozen ? "freezing" : "thawing")} cgroup \"{dir}\": {e.Message}", e);
+        }
+    }
+
+    private static partial class SendLog
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Sent instance {Uuid} as snapshot {Snapshot} (from {From})")]
+        public static partial void Sent(ILogger logger, string uuid, string snapshot, string? from);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Received instance {Uuid} (sent as {SentUuid}) onto pool {Pool}, snapshot {Snapshot}")]
+        public static partial void Received(ILogger logger, string uuid, string sentUuid, string pool, string snapshot);
+    }
+}
