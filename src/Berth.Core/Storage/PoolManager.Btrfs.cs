@@ -1,3 +1,4 @@
+using Berth.Core.Host;
 using Berth.Core.Storage.Btrfs;
 
 namespace Berth.Core.Storage;
@@ -149,10 +150,31 @@ public sealed partial class PoolManager
 
     private async Task UnmountAsync(PoolSpec spec)
     {
-        await runner.RunCheckedAsync("umount", [spec.Mountpoint]).ConfigureAwait(false);
+        await UnmountMountpointAsync(spec.Mountpoint, CancellationToken.None).ConfigureAwait(false);
         if (spec.File is not null)
         {
             await DetachLoopsAsync(spec.File, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Unmounts, waiting up to 3 s while the mount is busy: an instance that just ended may still hold it briefly.</summary>
+    private async Task UnmountMountpointAsync(string mountpoint, CancellationToken ct)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(3);
+        while (true)
+        {
+            CommandResult result = await runner.RunAsync("umount", [mountpoint], ct: ct).ConfigureAwait(false);
+            if (result.Succeeded)
+            {
+                return;
+            }
+
+            if (!result.Stderr.Contains("busy", StringComparison.Ordinal) || DateTime.UtcNow > deadline)
+            {
+                throw new CommandFailedException(result);
+            }
+
+            await Task.Delay(100, ct).ConfigureAwait(false);
         }
     }
 

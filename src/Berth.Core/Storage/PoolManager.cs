@@ -79,7 +79,7 @@ public sealed partial class PoolManager(CommandRunner runner, bool preferSimpleQ
 
             if (MountTable.At(spec.Mountpoint) is not null)
             {
-                await runner.RunCheckedAsync("umount", [spec.Mountpoint], ct: ct).ConfigureAwait(false);
+                await UnmountMountpointAsync(spec.Mountpoint, ct).ConfigureAwait(false);
             }
 
             if (spec.File is not null)
