@@ -140,24 +140,3 @@ public sealed record UpdateResult
     public required Manifest Manifest { get; init; }
     public required List<string> RestartRequired { get; init; }
 }
-
-/// <summary>A snapshot of an instance.</summary>
-public sealed record Snapshot
-{
-    public required string Name { get; init; }
-    public required DateTimeOffset CreatedAt { get; init; }
-    public long? ExclusiveBytes { get; init; }
-}
-
-public sealed record SnapshotRequest
-{
-    public required string Name { get; init; }
-}
-
-/// <summary>The answer of a rollback: the instance, whether it was stopped and started again, and the snapshot of the state before.</summary>
-public sealed record RollbackResult
-{
-    public required Manifest Manifest { get; init; }
-    public required bool Restarted { get; init; }
-    public required string SavedAs { get; init; }
-}
