@@ -75,6 +75,7 @@ internal static class Daemon
     public static void MapEndpoints(IEndpointRouteBuilder app)
     {
         VmsEndpoints.Map(app);
+        SnapshotsEndpoints.Map(app);
         ImagesEndpoints.Map(app);
         PoolsEndpoints.Map(app);
         NetworksEndpoints.Map(app);
