@@ -140,3 +140,26 @@ public sealed record UpdateResult
     public required Manifest Manifest { get; init; }
     public required List<string> RestartRequired { get; init; }
 }
+
+/// <summary>A named, read-only snapshot of an instance's dataset.</summary>
+public sealed record Snapshot
+{
+    public required string Name { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    /// <summary>Bytes only this snapshot holds (freed by deleting it), where the pool's driver can tell.</summary>
+    public long? ExclusiveBytes { get; init; }
+}
+
+public sealed record SnapshotCreateRequest
+{
+    public required string Name { get; init; }
+}
+
+/// <summary>The answer of a rollback: the instance now, whether it was stopped and started again, and where the state before went.</summary>
+public sealed record RollbackResult
+{
+    public required Manifest Manifest { get; init; }
+    public required bool Restarted { get; init; }
+    /// <summary>The automatic snapshot holding the state before the rollback, so that the rollback can itself be rolled back.</summary>
+    public required string SavedAs { get; init; }
+}

@@ -76,6 +76,7 @@ internal static class Daemon
     {
         VmsEndpoints.Map(app);
         SendReceiveEndpoints.Map(app);
+        SnapshotsEndpoints.Map(app);
         ImagesEndpoints.Map(app);
         PoolsEndpoints.Map(app);
         NetworksEndpoints.Map(app);

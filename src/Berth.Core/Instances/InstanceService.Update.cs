@@ -22,7 +22,7 @@ public sealed partial class InstanceService
 
             if (changed.Contains("quota"))
             {
-                await ApplyQuotaAsync(updated, ct).ConfigureAwait(false);
+                await ApplyQuotaAsync(current, updated, ct).ConfigureAwait(false);
             }
 
             if (running && changed.Any(s_resourceProperties.Contains))
@@ -35,16 +35,61 @@ public sealed partial class InstanceService
         }, ct).ConfigureAwait(false);
     }
 
-    private async Task ApplyQuotaAsync(Manifest manifest, CancellationToken ct)
+    /// <summary>Sets the quota live; growing always works, shrinking below what the instance uses is refused with the figures.</summary>
+    private async Task ApplyQuotaAsync(Manifest current, Manifest manifest, CancellationToken ct)
     {
         Storage.IStorageDriver pool = pools.Get(manifest.Zpool);
+        string dataset = InstanceDataset(manifest.Uuid!);
         long? bytes = manifest.Quota is > 0 ? manifest.Quota.Value << 30 : null;
         if (bytes is not null && !pool.Info.CanEnforceQuota)
         {
             throw BerthException.Invalid("quota", $"pool \"{pool.Spec.Name}\" ({pool.Info.Name}) cannot enforce quotas; set quota to 0");
         }
 
-        await pool.SetQuotaAsync(InstanceDataset(manifest.Uuid!), bytes, ct).ConfigureAwait(false);
+        long? before = current.Quota is > 0 ? current.Quota.Value << 30 : null;
+        if (bytes is not null && (before is null || bytes < before))
+        {
+            Storage.DatasetUsage usage = await pool.GetDatasetUsageAsync(dataset, ct).ConfigureAwait(false);
+            if (bytes < usage.UsedBytes)
+            {
+                throw BerthException.Invalid("quota", $"{FormatBytes(bytes.Value)} is below the {FormatBytes(usage.UsedBytes)} the instance uses");
+            }
+        }
+
+        await pool.SetQuotaAsync(dataset, bytes, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>1 GiB, 1.3 GiB, 512 MiB: quota figures as people read them.</summary>
+    internal static string FormatBytes(long bytes)
+    {
+        (double value, string unit) = bytes switch
+        {
+            >= 1L << 40 => (bytes / (double)(1L << 40), "TiB"),
+            >= 1L << 30 => (bytes / (double)(1L << 30), "GiB"),
+            >= 1L << 20 => (bytes / (double)(1L << 20), "MiB"),
+            >= 1L << 10 => (bytes / (double)(1L << 10), "KiB"),
+            _ => (bytes, "bytes"),
+        };
+        return $"{value.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} {unit}";
+    }
+
+    /// <summary>What the instance's quota counts and what is left of it (of the pool, without a quota); null where the driver cannot tell.</summary>
+    private static async Task<(long? Used, long? Available)> QuotaUsageAsync(Storage.IStorageDriver pool, string dataset, CancellationToken ct)
+    {
+        Storage.DatasetUsage usage;
+        try
+        {
+            usage = await pool.GetDatasetUsageAsync(dataset, ct).ConfigureAwait(false);
+        }
+        catch (BerthException e) when (e.Kind == ErrorKind.Unavailable)
+        {
+            return (null, null);
+        }
+
+        long available = usage.QuotaBytes is { } quota
+            ? Math.Max(0, quota - usage.UsedBytes)
+            : (await pool.GetUsageAsync(ct).ConfigureAwait(false)).Available;
+        return (usage.UsedBytes, available);
     }
 
     public async Task<ExecResult> ExecAsync(string id, ExecRequest request, CancellationToken ct = default)
@@ -74,6 +119,7 @@ public sealed partial class InstanceService
         string uuid = manifest.Uuid!;
         Containers.ContainerStatus? status = await containers.GetStatusAsync(uuid).ConfigureAwait(false);
         Storage.IStorageDriver pool = pools.Get(manifest.Zpool);
+        (long? used, long? available) = await QuotaUsageAsync(pool, InstanceDataset(uuid), ct).ConfigureAwait(false);
         var info = new Dictionary<string, object?>
         {
             ["uuid"] = uuid,
@@ -88,6 +134,8 @@ public sealed partial class InstanceService
             ["host_interfaces"] = Enumerable.Range(0, manifest.Nics?.Count ?? 0)
                 .Select(i => Networking.NicPlumber.HostInterfaceName(uuid, i)).ToArray(),
             ["exit_status"] = manifest.ExitStatus,
+            ["quota_used_bytes"] = used,
+            ["quota_available_bytes"] = available,
         };
         return info.ToDictionary(kv => kv.Key, kv => InfoJson.ToElement(kv.Value));
     }
