@@ -298,56 +298,6 @@ public sealed partial class InstanceService
     private static async Task<bool> HasSnapshotAsync(IStorageDriver pool, string dataset, string name, CancellationToken ct) =>
         (await pool.ListSnapshotsAsync(dataset, ct).ConfigureAwait(false)).Any(s => s.Name == name);
 
-    /// <summary>Snapshots the dataset; a running container's cgroup is frozen around it so the snapshot is consistent.</summary>
-    private async Task SnapshotConsistentAsync(Manifest manifest, IStorageDriver pool, string dataset, string snapshot, CancellationToken ct)
-    {
-        if (StateOf(manifest) != InstanceState.Running)
-        {
-            await pool.CreateSnapshotAsync(dataset, snapshot, ct).ConfigureAwait(false);
-            return;
-        }
-
-        var cgroup = new InstanceCgroup(containers.CgroupsPath(manifest.Uuid!));
-        await SetFrozenAsync(cgroup, true, ct).ConfigureAwait(false);
-        try
-        {
-            await pool.CreateSnapshotAsync(dataset, snapshot, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            await SetFrozenAsync(cgroup, false, CancellationToken.None).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Freezes or thaws a cgroup (v1 freezer.state, v2 cgroup.freeze) and waits until the kernel says it is done.</summary>
-    private static async Task SetFrozenAsync(InstanceCgroup cgroup, bool frozen, CancellationToken ct)
-    {
-        bool v2 = cgroup.Mode == CgroupMode.V2;
-        string dir = cgroup.ControllerDir("freezer")
-            ?? throw new BerthException(ErrorKind.Unavailable, "this host has no freezer cgroup: a running container cannot be snapshotted consistently");
-        (string file, string value, string doneFile, string done) = v2
-            ? ("cgroup.freeze", frozen ? "1" : "0", "cgroup.events", frozen ? "frozen 1" : "frozen 0")
-            : ("freezer.state", frozen ? "FROZEN" : "THAWED", "freezer.state", frozen ? "FROZEN" : "THAWED");
-        try
-        {
-            await File.WriteAllTextAsync(Path.Combine(dir, file), value, CancellationToken.None).ConfigureAwait(false);
-            DateTime deadline = DateTime.UtcNow.AddSeconds(5);
-            while (!(await File.ReadAllTextAsync(Path.Combine(dir, doneFile), CancellationToken.None).ConfigureAwait(false)).Contains(done, StringComparison.Ordinal))
-            {
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"{doneFile} did not say \"{done}\" within 5 s");
-                }
-
-                await Task.Delay(5, ct).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TimeoutException)
-        {
-            throw new BerthException(ErrorKind.Internal, $"Failed {(frozen ? "freezing" : "thawing")} cgroup \"{dir}\": {e.Message}", e);
-        }
-    }
-
     private static partial class SendLog
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Sent instance {Uuid} as snapshot {Snapshot} (from {From})")]

@@ -25,14 +25,7 @@ public sealed partial class InstanceService
             Lifecycle.Check(InstanceVerb.Snapshot, StateOf(manifest), Name(manifest));
             IStorageDriver pool = pools.Get(manifest.Zpool);
             string dataset = InstanceDataset(manifest.Uuid!);
-            if (StateOf(manifest) == InstanceState.Running)
-            {
-                await SnapshotFrozenAsync(manifest.Uuid!, pool, dataset, name, ct).ConfigureAwait(false);
-            }
-            else
-            {
-                await pool.CreateSnapshotAsync(dataset, name, ct).ConfigureAwait(false);
-            }
+            await SnapshotConsistentAsync(manifest, pool, dataset, name, ct).ConfigureAwait(false);
 
             Log.SnapshotTaken(logger, manifest.Uuid!, name);
             return await FindSnapshotAsync(pool, dataset, name, manifest, ct).ConfigureAwait(false);
@@ -127,9 +120,16 @@ public sealed partial class InstanceService
         }
     }
 
-    private async Task SnapshotFrozenAsync(string uuid, IStorageDriver pool, string dataset, string name, CancellationToken ct)
+    /// <summary>Snapshots the dataset; a running container's cgroup is frozen around it so the snapshot is consistent.</summary>
+    private async Task SnapshotConsistentAsync(Manifest manifest, IStorageDriver pool, string dataset, string name, CancellationToken ct)
     {
-        var freezer = new CgroupFreezer(new InstanceCgroup(containers.CgroupsPath(uuid)));
+        if (StateOf(manifest) != InstanceState.Running)
+        {
+            await pool.CreateSnapshotAsync(dataset, name, ct).ConfigureAwait(false);
+            return;
+        }
+
+        var freezer = new CgroupFreezer(new InstanceCgroup(containers.CgroupsPath(manifest.Uuid!)));
         await freezer.FreezeAsync(s_freezeTimeout, ct).ConfigureAwait(false);
         try
         {
