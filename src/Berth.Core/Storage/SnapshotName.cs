@@ -25,9 +25,10 @@ internal static partial class SnapshotName
         return Path.Combine(root, Tree, group, name);
     }
 
-    /// <summary>The snapshots of a dataset, oldest first (by birth time, then name).</summary>
-    public static IReadOnlyList<SnapshotInfo> List(string root, string dataset, Func<string, long?>? exclusiveBytes = null)
+    /// <summary>The snapshots of a dataset, oldest first, with the creation time a driver reads for each (default: the directory's birth time).</summary>
+    public static IReadOnlyList<SnapshotInfo> List(string root, string dataset, Func<string, DateTimeOffset>? createdAt = null)
     {
+        createdAt ??= d => new DateTimeOffset(Directory.GetCreationTimeUtc(d), TimeSpan.Zero);
         string dir = Dir(root, dataset);
         if (!Directory.Exists(dir))
         {
@@ -36,7 +37,7 @@ internal static partial class SnapshotName
 
         return [.. Directory.EnumerateDirectories(dir)
             .Where(d => Valid().IsMatch(Path.GetFileName(d)))
-            .Select(d => new SnapshotInfo(Path.GetFileName(d), new DateTimeOffset(Directory.GetCreationTimeUtc(d), TimeSpan.Zero), exclusiveBytes?.Invoke(d)))
+            .Select(d => new SnapshotInfo(Path.GetFileName(d), createdAt(d), null))
             .OrderBy(s => s.CreatedAt).ThenBy(s => s.Name, StringComparer.Ordinal)];
     }
 

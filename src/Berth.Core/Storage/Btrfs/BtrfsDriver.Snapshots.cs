@@ -18,8 +18,21 @@ public sealed partial class BtrfsDriver
             BtrfsIoctl.SnapshotCreate(src, parent, name, readOnly: true);
         });
 
+    /// <summary>A snapshot subvolume keeps the birth time of what it copied, so its own creation time comes from btrfs.</summary>
     public Task<IReadOnlyList<SnapshotInfo>> ListSnapshotsAsync(string dataset, CancellationToken ct = default) =>
-        Task.FromResult(SnapshotName.List(_root, dataset));
+        StorageErrors.Run($"Failed listing the snapshots of \"{Path.Combine(_root, dataset)}\"", () => SnapshotName.List(_root, dataset, SubvolumeCreationTime));
+
+    private static DateTimeOffset SubvolumeCreationTime(string path)
+    {
+        CommandResult show = CommandRunner.Default.RunCheckedAsync("btrfs", ["subvolume", "show", path]).GetAwaiter().GetResult();
+        string? line = show.Stdout.Split('\n').FirstOrDefault(l => l.TrimStart().StartsWith("Creation time:", StringComparison.Ordinal));
+        // "2026-11-24 19:46:41 +0000"
+        string text = line?.Split(':', 2)[1].Trim() ?? "";
+        return text.Length > 5 && DateTimeOffset.TryParseExact(text.Insert(text.Length - 2, ":"), "yyyy-MM-dd HH:mm:ss zzz",
+                System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out DateTimeOffset at)
+            ? at
+            : throw new BerthException(ErrorKind.Internal, $"btrfs subvolume show \"{path}\" gave no creation time");
+    }
 
     public Task DeleteSnapshotAsync(string dataset, string name, CancellationToken ct = default) =>
         StorageErrors.Run($"Failed deleting snapshot \"{name}\" of \"{Path.Combine(_root, dataset)}\"", () =>
