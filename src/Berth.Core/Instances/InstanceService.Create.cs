@@ -66,6 +66,7 @@ public sealed partial class InstanceService
             }
             finally
             {
+                await reverter.DisposeAsync().ConfigureAwait(false); // undo now, so that its failures can be logged
                 foreach (Exception undo in reverter.UndoFailures)
                 {
                     Log.UndoFailed(logger, uuid, undo);
