@@ -26,8 +26,7 @@ public sealed partial class InstanceService
 
         return await WithLockAsync(uuid, async () =>
         {
-            await using var reverter = new Reverter();
-            try
+            return await WithUndoAsync(uuid, $"Failed creating instance {Name(manifest)}", async reverter =>
             {
                 await BeginStepAsync("record", uuid, timer).ConfigureAwait(false);
                 await store.InsertInstanceAsync(manifest, ct).ConfigureAwait(false);
@@ -59,19 +58,7 @@ public sealed partial class InstanceService
                 reverter.Success();
                 Log.Created(logger, uuid, manifest.Alias, manifest.State, timer.TotalMilliseconds, timer.ToString());
                 return manifest;
-            }
-            catch (Exception e) when (e is not BerthException)
-            {
-                throw new BerthException(ErrorKind.Internal, $"Failed creating instance {Name(manifest)}: {e.Message}", e);
-            }
-            finally
-            {
-                await reverter.DisposeAsync().ConfigureAwait(false); // undo now, so that its failures can be logged
-                foreach (Exception undo in reverter.UndoFailures)
-                {
-                    Log.UndoFailed(logger, uuid, undo);
-                }
-            }
+            }).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
     }
 

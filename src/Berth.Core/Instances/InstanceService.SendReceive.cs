@@ -98,8 +98,7 @@ public sealed partial class InstanceService
                 ExitStatus = null,
                 LastModified = now,
             };
-            await using var reverter = new Reverter();
-            try
+            return await WithUndoAsync(uuid, $"Failed receiving instance {Name(manifest)}", async reverter =>
             {
                 await store.InsertInstanceAsync(manifest, ct).ConfigureAwait(false);
                 reverter.Add("record", () => store.DeleteInstanceAsync(uuid));
@@ -115,19 +114,7 @@ public sealed partial class InstanceService
                 reverter.Success();
                 SendLog.Received(logger, uuid, header.Manifest.Uuid!, pool.Spec.Name, header.Snapshot);
                 return manifest;
-            }
-            catch (Exception e) when (e is not BerthException)
-            {
-                throw new BerthException(ErrorKind.Internal, $"Failed receiving instance {Name(manifest)}: {e.Message}", e);
-            }
-            finally
-            {
-                await reverter.DisposeAsync().ConfigureAwait(false); // undo now, so that its failures are logged below
-                foreach (Exception undo in reverter.UndoFailures)
-                {
-                    Log.UndoFailed(logger, uuid, undo);
-                }
-            }
+            }).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
     }
 
@@ -170,8 +157,7 @@ public sealed partial class InstanceService
             // The content before the receive, so that a failed receive can put it back.
             string before = $"pre-receive-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'.'fff'Z'}";
             await pool.CreateSnapshotAsync(dataset, before, ct).ConfigureAwait(false);
-            await using var reverter = new Reverter();
-            try
+            return await WithUndoAsync(uuid, $"Failed receiving into instance {Name(existing)}", async reverter =>
             {
                 reverter.Add("snapshot before the receive", () => pool.DeleteSnapshotAsync(dataset, before));
                 reverter.Add("content before the receive", async () =>
@@ -210,19 +196,7 @@ public sealed partial class InstanceService
 
                 SendLog.Received(logger, uuid, uuid, pool.Spec.Name, header.Snapshot);
                 return manifest;
-            }
-            catch (Exception e) when (e is not BerthException)
-            {
-                throw new BerthException(ErrorKind.Internal, $"Failed receiving into instance {Name(existing)}: {e.Message}", e);
-            }
-            finally
-            {
-                await reverter.DisposeAsync().ConfigureAwait(false); // undo now, so that its failures are logged below
-                foreach (Exception undo in reverter.UndoFailures)
-                {
-                    Log.UndoFailed(logger, uuid, undo);
-                }
-            }
+            }).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
     }
 

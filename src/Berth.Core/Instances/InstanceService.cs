@@ -81,6 +81,31 @@ public sealed partial class InstanceService(
         }
     }
 
+    /// <summary>
+    /// Runs a multi-step change with a reverter: a failure that is not already a BerthException is wrapped with
+    /// <paramref name="what"/>, the undo steps run (unless the change called Success) and their failures are logged.
+    /// </summary>
+    private async Task<T> WithUndoAsync<T>(string uuid, string what, Func<Reverter, Task<T>> change)
+    {
+        var reverter = new Reverter();
+        try
+        {
+            return await change(reverter).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not BerthException)
+        {
+            throw new BerthException(ErrorKind.Internal, $"{what}: {e.Message}", e);
+        }
+        finally
+        {
+            await reverter.DisposeAsync().ConfigureAwait(false);
+            foreach (Exception undo in reverter.UndoFailures)
+            {
+                Log.UndoFailed(logger, uuid, undo);
+            }
+        }
+    }
+
     private Task<Manifest> SaveAsync(Manifest manifest, InstanceState state, int? pid, CancellationToken ct = default) =>
         SaveAsync(manifest with { State = state.ToWire(), Pid = pid, LastModified = DateTimeOffset.UtcNow }, ct);
 
