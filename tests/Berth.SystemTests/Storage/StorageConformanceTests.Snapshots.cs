@@ -147,4 +147,35 @@ public abstract partial class StorageConformanceTests
         await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Pool.CloneAsync("images/img", $"instances/c{i}")));
         Assert.Equal(10, (await Pool.ListAsync("instances")).Count);
     }
+
+    [Fact]
+    public async Task ManyClonesOfOneImageAllSeeItAndGoWithIt()
+    {
+        await StartAsync();
+        await Pool.CreateAsync("images/img");
+        await File.WriteAllTextAsync(Path.Combine(Pool.DatasetPath("images/img"), "file"), "image");
+        for (int i = 0; i < 70; i++)
+        {
+            await Pool.CloneAsync("images/img", $"instances/c{i}");
+        }
+
+        for (int i = 0; i < 70; i += 23)
+        {
+            Assert.Equal("image", await ReadAsync($"instances/c{i}"));
+        }
+
+        await WriteAsync("instances/c69", "changed");
+        Assert.Equal("image", await File.ReadAllTextAsync(Path.Combine(Pool.DatasetPath("images/img"), "file")));
+        Assert.Equal("image", await ReadAsync("instances/c68"));
+
+        await Pool.DeleteAsync("images/img");
+        Assert.False(Directory.Exists(Path.Combine(Pool.Spec.Mountpoint, ".generations", "images", "img")));
+        Assert.Equal("image", await ReadAsync("instances/c0"));
+        foreach (string clone in await Pool.ListAsync("instances"))
+        {
+            await Pool.DeleteAsync(clone);
+        }
+
+        await AssertNoLeftoversAsync();
+    }
 }

@@ -45,7 +45,7 @@ public sealed partial class BtrfsDriver : IStorageDriver
                 throw BerthException.NotFound($"source dataset \"{source}\" does not exist");
             }
 
-            using SafeFileHandle src = OpenDirectory.Open(sourcePath);
+            using SafeFileHandle src = OpenDirectory.Open(CloneSourceFor(source, sourcePath));
             using SafeFileHandle parent = OpenGroup(group);
             BtrfsIoctl.SnapshotCreate(src, parent, name);
         });
@@ -55,6 +55,7 @@ public sealed partial class BtrfsDriver : IStorageDriver
         {
             var (group, name) = DatasetName.Parse(dataset);
             DeleteSnapshots(dataset);
+            DeleteGenerations(dataset);
             string path = DatasetPath(dataset);
             if (!Directory.Exists(path))
             {
