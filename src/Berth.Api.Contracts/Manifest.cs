@@ -35,6 +35,10 @@ public sealed record Manifest
     public DateTimeOffset? CreateTimestamp { get; init; }
     public DateTimeOffset? LastModified { get; init; }
     public int? ExitStatus { get; init; }
+    /// <summary>Bytes the quota counts, filled in by vm get.</summary>
+    public long? QuotaUsedBytes { get; init; }
+    /// <summary>Bytes left under the quota (or in the pool when there is none), filled in by vm get.</summary>
+    public long? QuotaAvailableBytes { get; init; }
 }
 
 /// <summary>A network interface of an instance.</summary>

@@ -31,8 +31,18 @@ public sealed partial class InstanceService(
         return filters is null or { Count: 0 } ? all : [.. all.Where(m => ManifestFilter.Matches(m, filters))];
     }
 
-    public async Task<Manifest> GetAsync(string id, CancellationToken ct = default) =>
-        await ResolveAsync(id, ct).ConfigureAwait(false);
+    /// <summary>The manifest with its disk usage filled in (read now, not stored).</summary>
+    public async Task<Manifest> GetAsync(string id, CancellationToken ct = default)
+    {
+        Manifest manifest = await ResolveAsync(id, ct).ConfigureAwait(false);
+        if (!pools.TryGet(manifest.Zpool, out Storage.IStorageDriver? pool) || !pool.Exists(InstanceDataset(manifest.Uuid!)))
+        {
+            return manifest;
+        }
+
+        (long? used, long? available) = await QuotaUsageAsync(pool, InstanceDataset(manifest.Uuid!), ct).ConfigureAwait(false);
+        return manifest with { QuotaUsedBytes = used, QuotaAvailableBytes = available };
+    }
 
     /// <summary>Finds an instance by UUID, unique UUID prefix or unique alias.</summary>
     public async Task<Manifest> ResolveAsync(string id, CancellationToken ct = default)

@@ -101,6 +101,7 @@ public static class ManifestDocs
         PropertyUnit.GiB => "GiB",
         PropertyUnit.Percent => "percent",
         PropertyUnit.Shares => "shares",
+        PropertyUnit.Bytes => "bytes",
         _ => "",
     };
 

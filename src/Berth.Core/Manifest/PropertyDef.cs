@@ -40,6 +40,7 @@ public enum PropertyUnit
     Shares,
     /// <summary>A number of things (processes and threads, list entries).</summary>
     Count,
+    Bytes,
 }
 
 /// <summary>Whether and how <c>vm update</c> may change a property.</summary>

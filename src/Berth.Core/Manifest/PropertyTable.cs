@@ -119,6 +119,12 @@ public static class PropertyTable
         P("exit_status", G.ReadOnly, T.Integer, onCreate: false, update: UpdateMode.No,
             mechanism: "the monitor's (conmon's) exit file",
             description: "Exit status of init when it last stopped."),
+        P("quota_used_bytes", G.ReadOnly, T.Integer, Bytes, onCreate: false, update: UpdateMode.No,
+            mechanism: "the dataset's usage (btrfs: exclusive bytes of its qgroup), read when the manifest is fetched",
+            description: "Disk space the quota counts (shown by vm get, not stored)."),
+        P("quota_available_bytes", G.ReadOnly, T.Integer, Bytes, onCreate: false, update: UpdateMode.No,
+            mechanism: "quota minus usage, or the pool's free space when there is no quota",
+            description: "Disk space left to the instance (shown by vm get, not stored)."),
     ];
 
     /// <summary>Rows of the top level of a manifest.</summary>

@@ -39,6 +39,14 @@ public sealed class PoolRegistry(IStateStore store, PoolManager manager, BerthPa
         }
     }
 
+    public bool TryGet(string? name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IStorageDriver? pool)
+    {
+        lock (_pools)
+        {
+            return _pools.TryGetValue(name ?? DefaultName, out pool);
+        }
+    }
+
     public IReadOnlyList<IStorageDriver> All
     {
         get

@@ -135,6 +135,10 @@ public sealed class InstanceLifecycleTests(DaemonFixture fixture) : IClassFixtur
             ExecResult dd = await Exec(vm, "dd", "if=/dev/zero", "of=/big", "bs=1M", "count=1200");
             Assert.NotEqual(0, dd.ExitCode);
             Assert.Contains("Disk quota exceeded", dd.Stderr);
+            await Berth.Core.Host.CommandRunner.Default.RunAsync("sync", []); // btrfs counts usage at commit
+            Manifest full = await Berthd.Client.GetVmAsync(vm.Uuid!);
+            Assert.InRange(full.QuotaUsedBytes ?? 0, 512L << 20, 1L << 30);
+            Assert.InRange(full.QuotaAvailableBytes ?? -1, 0, 512L << 20);
         }
         finally
         {
