@@ -41,7 +41,7 @@ public sealed class SendReceiveTests(DaemonFixture fixture) : IClassFixture<Daem
 
     /// <summary>The manifest without what a receive may change: state, pid, exit status, times, pool (and uuid when asked).</summary>
     private static string Comparable(Manifest m, bool withUuid) => JsonSerializer.Serialize(
-        m with { State = null, Pid = null, ExitStatus = null, LastModified = null, Zpool = null, Uuid = withUuid ? m.Uuid : null },
+        m with { State = null, Pid = null, ExitStatus = null, LastModified = null, Zpool = null, Uuid = withUuid ? m.Uuid : null, QuotaUsedBytes = null, QuotaAvailableBytes = null },
         BerthJson.Default.Manifest);
 
     private string DatasetDir(string pool, string uuid) => Path.Combine(Berthd.Host.StateDir, "pools", pool, "instances", uuid);
