@@ -24,42 +24,39 @@ public sealed partial class InstanceService
         DateTimeOffset now = DateTimeOffset.UtcNow;
         manifest = manifest with { Resolvers = manifest.Resolvers ?? plan.Resolvers?.ToList(), State = InstanceState.Provisioning.ToWire(), CreateTimestamp = now, LastModified = now };
 
-        return await WithLockAsync(uuid, async () =>
+        return await WithLockAsync(uuid, () => WithUndoAsync(uuid, $"Failed creating instance {Name(manifest)}", async reverter =>
         {
-            return await WithUndoAsync(uuid, $"Failed creating instance {Name(manifest)}", async reverter =>
+            await BeginStepAsync("record", uuid, timer).ConfigureAwait(false);
+            await store.InsertInstanceAsync(manifest, ct).ConfigureAwait(false);
+            reverter.Add("record", () => store.DeleteInstanceAsync(uuid));
+
+            await BeginStepAsync("dataset", uuid, timer).ConfigureAwait(false);
+            await images.EnsureOnPoolAsync(plan.Image, plan.Pool, ct).ConfigureAwait(false);
+            await plan.Pool.CloneAsync(ImageService.Dataset(plan.Image.Uuid!), InstanceDataset(uuid), ct).ConfigureAwait(false);
+            reverter.Add("dataset", () => plan.Pool.DeleteAsync(InstanceDataset(uuid)));
+
+            if (manifest.Quota is > 0)
             {
-                await BeginStepAsync("record", uuid, timer).ConfigureAwait(false);
-                await store.InsertInstanceAsync(manifest, ct).ConfigureAwait(false);
-                reverter.Add("record", () => store.DeleteInstanceAsync(uuid));
+                await BeginStepAsync("quota", uuid, timer).ConfigureAwait(false);
+                await plan.Pool.SetQuotaAsync(InstanceDataset(uuid), manifest.Quota.Value << 30, ct).ConfigureAwait(false);
+            }
 
-                await BeginStepAsync("dataset", uuid, timer).ConfigureAwait(false);
-                await images.EnsureOnPoolAsync(plan.Image, plan.Pool, ct).ConfigureAwait(false);
-                await plan.Pool.CloneAsync(ImageService.Dataset(plan.Image.Uuid!), InstanceDataset(uuid), ct).ConfigureAwait(false);
-                reverter.Add("dataset", () => plan.Pool.DeleteAsync(InstanceDataset(uuid)));
+            if (manifest.Autoboot == false)
+            {
+                manifest = await SaveAsync(manifest, InstanceState.Stopped, null, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                int pid = await BootAsync(manifest, plan, reverter, timer, ct).ConfigureAwait(false);
+                await BeginStepAsync("running", uuid, timer).ConfigureAwait(false);
+                manifest = await SaveAsync(manifest, InstanceState.Running, pid, ct).ConfigureAwait(false);
+                Watch(manifest);
+            }
 
-                if (manifest.Quota is > 0)
-                {
-                    await BeginStepAsync("quota", uuid, timer).ConfigureAwait(false);
-                    await plan.Pool.SetQuotaAsync(InstanceDataset(uuid), manifest.Quota.Value << 30, ct).ConfigureAwait(false);
-                }
-
-                if (manifest.Autoboot == false)
-                {
-                    manifest = await SaveAsync(manifest, InstanceState.Stopped, null, ct).ConfigureAwait(false);
-                }
-                else
-                {
-                    int pid = await BootAsync(manifest, plan, reverter, timer, ct).ConfigureAwait(false);
-                    await BeginStepAsync("running", uuid, timer).ConfigureAwait(false);
-                    manifest = await SaveAsync(manifest, InstanceState.Running, pid, ct).ConfigureAwait(false);
-                    Watch(manifest);
-                }
-
-                reverter.Success();
-                Log.Created(logger, uuid, manifest.Alias, manifest.State, timer.TotalMilliseconds, timer.ToString());
-                return manifest;
-            }).ConfigureAwait(false);
-        }, ct).ConfigureAwait(false);
+            reverter.Success();
+            Log.Created(logger, uuid, manifest.Alias, manifest.State, timer.TotalMilliseconds, timer.ToString());
+            return manifest;
+        }), ct).ConfigureAwait(false);
     }
 
     /// <summary>Creates the container, plumbs its nics and starts its init; undo steps go on the reverter.</summary>

@@ -3,6 +3,18 @@ namespace Berth.Core.Storage;
 /// <summary>What every driver answers the same way from its root directory: the dataset list and the usage.</summary>
 internal static class PoolRoot
 {
+    public static string DatasetPath(string root, string dataset)
+    {
+        var (group, name) = DatasetName.Parse(dataset);
+        return Path.Combine(root, group, name);
+    }
+
+    public static string ExistingDatasetPath(string root, string dataset)
+    {
+        string path = DatasetPath(root, dataset);
+        return Directory.Exists(path) ? path : throw BerthException.NotFound($"dataset \"{dataset}\" does not exist");
+    }
+
     public static Task<IReadOnlyList<string>> ListAsync(string root, string prefix)
     {
         try

@@ -186,11 +186,7 @@ public sealed partial class BtrfsDriver
         DestroyQgroup(id);
     }
 
-    private string ExistingDatasetPath(string dataset)
-    {
-        string path = DatasetPath(dataset);
-        return Directory.Exists(path) ? path : throw BerthException.NotFound($"dataset \"{dataset}\" does not exist");
-    }
+    private string ExistingDatasetPath(string dataset) => PoolRoot.ExistingDatasetPath(_root, dataset);
 
     private string QgroupSysfsDir(string subvolumePath)
     {

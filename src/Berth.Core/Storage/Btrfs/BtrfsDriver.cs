@@ -19,11 +19,7 @@ public sealed partial class BtrfsDriver : IStorageDriver
 
     public PoolSpec Spec { get; }
 
-    public string DatasetPath(string dataset)
-    {
-        var (group, name) = DatasetName.Parse(dataset);
-        return Path.Combine(_root, group, name);
-    }
+    public string DatasetPath(string dataset) => PoolRoot.DatasetPath(_root, dataset);
 
     public bool Exists(string dataset) => Directory.Exists(DatasetPath(dataset));
 
@@ -53,7 +49,6 @@ public sealed partial class BtrfsDriver : IStorageDriver
     public Task DeleteAsync(string dataset, CancellationToken ct = default) =>
         StorageErrors.Run($"Failed deleting dataset \"{Path.Combine(_root, dataset)}\"", () =>
         {
-            var (group, name) = DatasetName.Parse(dataset);
             DeleteSnapshots(dataset);
             DeleteGenerations(dataset);
             string path = DatasetPath(dataset);
@@ -62,23 +57,23 @@ public sealed partial class BtrfsDriver : IStorageDriver
                 return;
             }
 
-            using SafeFileHandle parent = OpenDirectory.Open(Path.Combine(_root, group));
-            ulong id;
-            using (SafeFileHandle self = OpenDirectory.Open(path))
-            {
-                id = BtrfsIoctl.SubvolumeId(self);
-            }
-
-            if (id == BtrfsIoctl.SubvolumeId(parent))
+            if (!IsSubvolume(path))
             {
                 // A plain directory (left by hand or an older layout): not a subvolume, no qgroup.
                 Directory.Delete(path, recursive: true);
                 return;
             }
 
-            BtrfsIoctl.SubvolumeDestroy(parent, name);
-            DestroyQgroup(id);
+            DestroySubvolume(path);
         });
+
+    /// <summary>A subvolume has an id of its own; a plain directory shares its parent's.</summary>
+    private static bool IsSubvolume(string path)
+    {
+        using SafeFileHandle self = OpenDirectory.Open(path);
+        using SafeFileHandle parent = OpenDirectory.Open(Path.GetDirectoryName(path)!);
+        return BtrfsIoctl.SubvolumeId(self) != BtrfsIoctl.SubvolumeId(parent);
+    }
 
     public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken ct = default) => PoolRoot.ListAsync(_root, prefix);
 

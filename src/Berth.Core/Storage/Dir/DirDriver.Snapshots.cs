@@ -86,9 +86,5 @@ public sealed partial class DirDriver
         await DeleteTreeAsync(old, ct).ConfigureAwait(false);
     }
 
-    private string ExistingDatasetPath(string dataset)
-    {
-        string path = DatasetPath(dataset);
-        return Directory.Exists(path) ? path : throw BerthException.NotFound($"dataset \"{dataset}\" does not exist");
-    }
+    private string ExistingDatasetPath(string dataset) => PoolRoot.ExistingDatasetPath(_root, dataset);
 }

@@ -19,11 +19,7 @@ public sealed partial class DirDriver : IStorageDriver
 
     public PoolSpec Spec { get; }
 
-    public string DatasetPath(string dataset)
-    {
-        var (group, name) = DatasetName.Parse(dataset);
-        return Path.Combine(_root, group, name);
-    }
+    public string DatasetPath(string dataset) => PoolRoot.DatasetPath(_root, dataset);
 
     public bool Exists(string dataset) => Directory.Exists(DatasetPath(dataset));
 
