@@ -8,6 +8,7 @@ using Berth.Core.Networking;
 using Berth.Core.Storage;
 using Berth.Core.Store;
 using Berth.Daemon.Endpoints;
+using Berth.Daemon.Metrics;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Berth.Daemon;
@@ -32,6 +33,11 @@ internal static class Daemon
             {
                 k.Listen(TcpListen.Parse(options.Listen));
             }
+
+            if (options.MetricsListen is not null)
+            {
+                k.Listen(TcpListen.ParseMetrics(options.MetricsListen));
+            }
         });
         AddServices(builder.Services, options);
         configure?.Invoke(builder.Services);
@@ -42,14 +48,11 @@ internal static class Daemon
             ErrorMap.WriteAsync(context, context.Features.Get<IExceptionHandlerFeature>()!.Error)));
         app.UseStatusCodePages(context => ErrorMap.WriteStatusAsync(context.HttpContext));
         app.UseWebSockets();
+        MetricsPort.Restrict(app, options);
         app.MapOpenApi("/v1/openapi.json");
         MapEndpoints(app);
 
         ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("berthd");
-        if (options.MetricsListen is not null)
-        {
-            logger.LogWarning("--metrics-listen is accepted but metrics are not served yet");
-        }
         try
         {
             await Startup.PrepareAsync(app.Services, options, logger);
@@ -81,6 +84,7 @@ internal static class Daemon
         PoolsEndpoints.Map(app);
         NetworksEndpoints.Map(app);
         SysinfoEndpoints.Map(app);
+        StatsEndpoints.Map(app);
     }
 
     internal static void AddServices(IServiceCollection services, BerthdOptions options)
@@ -100,6 +104,7 @@ internal static class Daemon
         services.AddSingleton(PidWatcher.Shared);
         services.AddSingleton<ICreateObserver, NoCreateObserver>();
         services.AddSingleton<InstanceService>();
+        services.AddSingleton<Berth.Core.Stats.StatsService>();
         services.AddSingleton(sp => new HostFacts(paths, CrunVersion(), Berth.Core.Host.Cgroups.CgroupHost.Detect().ToString().ToLowerInvariant()));
     }
 

@@ -86,6 +86,11 @@ internal static class OptionsParser
             TcpListen.Parse(options.Listen);
         }
 
+        if (options.MetricsListen is not null && TcpListen.ParseMetrics(options.MetricsListen).Port == (options.Listen is null ? -1 : TcpListen.Parse(options.Listen).Port))
+        {
+            throw new ArgumentException($"--metrics-listen {options.MetricsListen}: give it a port of its own, not the API's (--listen {options.Listen})");
+        }
+
         return options;
     }
 }

@@ -7,10 +7,7 @@ internal static class TcpListen
 {
     public static IPEndPoint Parse(string value)
     {
-        if (!IPEndPoint.TryParse(value, out IPEndPoint? endpoint) || endpoint.Port == 0)
-        {
-            throw new ArgumentException($"--listen \"{value}\" is not HOST:PORT (127.0.0.1:8080)");
-        }
+        IPEndPoint endpoint = ParseAny(value, "--listen", "127.0.0.1:8080");
 
         if (!IPAddress.IsLoopback(endpoint.Address))
         {
@@ -19,4 +16,12 @@ internal static class TcpListen
 
         return endpoint;
     }
+
+    /// <summary>The TCP address of --metrics-listen: any address, since that port serves nothing but /metrics.</summary>
+    public static IPEndPoint ParseMetrics(string value) => ParseAny(value, "--metrics-listen", "0.0.0.0:9275");
+
+    private static IPEndPoint ParseAny(string value, string flag, string example) =>
+        IPEndPoint.TryParse(value, out IPEndPoint? endpoint) && endpoint.Port != 0
+            ? endpoint
+            : throw new ArgumentException($"{flag} \"{value}\" is not HOST:PORT ({example})");
 }

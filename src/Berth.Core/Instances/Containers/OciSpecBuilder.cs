@@ -7,10 +7,8 @@ namespace Berth.Core.Instances.Containers;
 /// <summary>Builds an instance's OCI config.json from its manifest: a pure function, golden-tested.</summary>
 public static class OciSpecBuilder
 {
-    private const long MiB = 1024 * 1024;
-
-    /// <summary>The CFS period cpu_cap is expressed against: cap percent of one CPU = cap * 1000 us per 100 ms.</summary>
-    public const long CpuPeriodMicros = 100_000;
+    /// <summary>The CFS period cpu_cap is expressed against (see <see cref="ResourceLimits"/>).</summary>
+    public const long CpuPeriodMicros = ResourceLimits.CpuPeriodMicros;
 
     public static string Build(OciSpecInput input)
     {
@@ -124,20 +122,20 @@ public static class OciSpecBuilder
         return resources;
     }
 
-    /// <summary>The limits of linux.resources that a manifest sets; also what `crun update` is given on a live update.</summary>
+    /// <summary>The limits of linux.resources that a manifest sets (from <see cref="ResourceLimits"/>, as a live update writes them).</summary>
     public static JsonObject Limits(Api.Contracts.Manifest m)
     {
+        Host.Cgroups.CgroupLimits limits = ResourceLimits.Of(m);
         var resources = new JsonObject();
         var memory = new JsonObject();
-        if (m.MaxPhysicalMemory is > 0 and long mem)
+        if (limits.MemoryBytes is { } mem)
         {
-            memory["limit"] = mem * MiB;
+            memory["limit"] = mem;
         }
 
-        if (m.MaxSwap is > 0 and long swap)
+        if (limits.MemorySwapBytes is { } swap)
         {
-            // memory.swap is memory plus swap, as vmadm's max_swap; it may not be below the memory limit (v1 says EINVAL).
-            memory["swap"] = Math.Max(swap, m.MaxPhysicalMemory ?? 0) * MiB;
+            memory["swap"] = swap;
         }
 
         if (memory.Count > 0)
@@ -146,15 +144,15 @@ public static class OciSpecBuilder
         }
 
         var cpu = new JsonObject();
-        if (m.CpuShares is > 0 and long shares)
+        if (limits.CpuShares is { } shares)
         {
             cpu["shares"] = shares;
         }
 
-        if (m.CpuCap is > 0 and long cap)
+        if (limits.CpuQuotaMicros is { } quota)
         {
-            cpu["quota"] = cap * CpuPeriodMicros / 100;
-            cpu["period"] = CpuPeriodMicros;
+            cpu["quota"] = quota;
+            cpu["period"] = limits.CpuPeriodMicros;
         }
 
         if (cpu.Count > 0)
@@ -162,9 +160,9 @@ public static class OciSpecBuilder
             resources["cpu"] = cpu;
         }
 
-        if (m.MaxLwps is > 0 and long lwps)
+        if (limits.PidsMax is { } pids)
         {
-            resources["pids"] = new JsonObject { ["limit"] = lwps };
+            resources["pids"] = new JsonObject { ["limit"] = pids };
         }
 
         return resources;
