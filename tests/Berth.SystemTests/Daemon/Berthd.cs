@@ -17,6 +17,7 @@ internal sealed class Berthd : IAsyncDisposable
     public const string BusyboxUuid = "7b5f6d9e-6c1a-4b7e-9a55-0b1e2a3c4d5e";
 
     private Process? _process;
+    private string[] _extraArgs = [];
     private CancellationTokenSource? _inProcess;
     private Task<int>? _inProcessRun;
 
@@ -32,10 +33,10 @@ internal sealed class Berthd : IAsyncDisposable
 
     public string LogPath => Path.Combine(Host.StateDir, "berthd.log");
 
-    /// <summary>Starts berthd as its own process (as production runs it), set up for instances.</summary>
-    public static async Task<Berthd> StartAsync()
+    /// <summary>Starts berthd as its own process (as production runs it), set up for instances; <paramref name="extraArgs"/> are more flags.</summary>
+    public static async Task<Berthd> StartAsync(params string[] extraArgs)
     {
-        var berthd = new Berthd(await TestHost.CreateAsync());
+        var berthd = new Berthd(await TestHost.CreateAsync()) { _extraArgs = extraArgs };
         await berthd.StartProcessAsync();
         await berthd.SetUpAsync();
         return berthd;
@@ -76,12 +77,13 @@ internal sealed class Berthd : IAsyncDisposable
             RedirectStandardError = false,
         };
         BerthdOptions o = Options();
-        foreach (string arg in new[]
-                 {
-                     $"--net={Host.NetnsPath}", "--", "setsid", "sh", "-c", "exec \"$0\" \"$@\" >>\"$LOG\" 2>&1",
-                     "dotnet", berthd, "--socket", o.Socket, "--state-dir", o.StateDir, "--run-dir", o.RunDir,
-                     "--cgroup-parent", o.CgroupParent, "--config", o.Config,
-                 })
+        string[] args =
+        [
+            $"--net={Host.NetnsPath}", "--", "setsid", "sh", "-c", "exec \"$0\" \"$@\" >>\"$LOG\" 2>&1",
+            "dotnet", berthd, "--socket", o.Socket, "--state-dir", o.StateDir, "--run-dir", o.RunDir,
+            "--cgroup-parent", o.CgroupParent, "--config", o.Config, .. _extraArgs,
+        ];
+        foreach (string arg in args)
         {
             psi.ArgumentList.Add(arg);
         }

@@ -85,6 +85,23 @@ public sealed class CgroupV1Driver : ICgroupDriver
         };
     }
 
+    // 1 EB/s: a limit no device reaches, which switches blk-throttle (and so its byte counters) on for the disk.
+    private const string NoLimit = "1000000000000000000";
+
+    public void EnableIoAccounting(string parentPath, string disk)
+    {
+        string dir = Dir("blkio", parentPath);
+        string file = Path.Combine(dir, "blkio.throttle.write_bps_device");
+        if (File.Exists(file) && File.ReadAllText(file).Contains(disk + " ", StringComparison.Ordinal))
+        {
+            return; // already on; the common case, one read per start
+        }
+
+        Directory.CreateDirectory(dir); // crun would create it with the first instance anyway
+        CgroupFiles.Write(dir, "blkio.throttle.read_bps_device", $"{disk} {NoLimit}");
+        CgroupFiles.Write(dir, "blkio.throttle.write_bps_device", $"{disk} {NoLimit}");
+    }
+
     public IReadOnlyList<int> Processes(string cgroupsPath) =>
         CgroupFiles.Pids(CgroupFiles.Read(Dir("pids", cgroupsPath), "cgroup.procs"));
 

@@ -61,6 +61,10 @@ public sealed class CgroupV2Driver(string root) : ICgroupDriver
         };
     }
 
+    public void EnableIoAccounting(string parentPath, string disk)
+    {
+    }
+
     public IReadOnlyList<int> Processes(string cgroupsPath) => CgroupFiles.Pids(CgroupFiles.Read(Dir(cgroupsPath), "cgroup.procs"));
 
     private string Dir(string cgroupsPath) => Path.Combine(Root, cgroupsPath.TrimStart('/'));

@@ -11,6 +11,13 @@ public interface ICgroupDriver
     /// <summary>The cgroup's counters now, or null when the cgroup does not exist (the instance is not running).</summary>
     CgroupSample? Sample(string cgroupsPath);
 
+    /// <summary>
+    /// Makes the kernel count the I/O of <paramref name="parentPath"/>'s children on <paramref name="disk"/> (MAJ:MIN).
+    /// v1 counts blkio.throttle.* only on disks where blk-throttle is active, so v1 sets a limit no one reaches on the
+    /// parent; v2 always counts (io.stat) and does nothing.
+    /// </summary>
+    void EnableIoAccounting(string parentPath, string disk);
+
     /// <summary>The host pids of every process in the cgroup (empty when it does not exist).</summary>
     IReadOnlyList<int> Processes(string cgroupsPath);
 }

@@ -22,6 +22,7 @@ public sealed partial class ContainerDriver
             throw new BerthException(ErrorKind.AlreadyExists, $"Failed creating container {uuid}: crun already has a container of that id");
         }
 
+        EnableIoAccounting(spec.RootfsPath, uuid);
         try
         {
             WriteBundle(spec, uuid);
