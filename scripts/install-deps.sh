@@ -15,6 +15,15 @@ if ((${#missing[@]})); then
     apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# Test-only: the system tests scrape berthd's /metrics with a real Prometheus of their own (own config, data dir and
+# port inside the test namespace). No recommends: prometheus-node-exporter is not needed.
+if ! dpkg-query -W -f='${Status}' prometheus 2>/dev/null | grep -q "install ok installed"; then
+    echo "berth: installing prometheus (for the metrics system test)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+fi
+
 if ! command -v dotnet >/dev/null; then
     echo "berth: the .NET 10 SDK is needed to build (dotnet not found)" >&2
     exit 1
