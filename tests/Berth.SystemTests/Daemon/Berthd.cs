@@ -64,6 +64,7 @@ internal sealed class Berthd : IAsyncDisposable
         RunDir = Host.RunDir,
         CgroupParent = Host.CgroupParent,
         Config = Path.Combine(Host.StateDir, "no-config.json"),
+        MdataTools = Metadata.MdataToolsBuild.ToolsDir ?? Path.Combine(Host.StateDir, "no-mdata-tools"),
     };
 
     public async Task StartProcessAsync()
@@ -80,7 +81,7 @@ internal sealed class Berthd : IAsyncDisposable
                  {
                      $"--net={Host.NetnsPath}", "--", "setsid", "sh", "-c", "exec \"$0\" \"$@\" >>\"$LOG\" 2>&1",
                      "dotnet", berthd, "--socket", o.Socket, "--state-dir", o.StateDir, "--run-dir", o.RunDir,
-                     "--cgroup-parent", o.CgroupParent, "--config", o.Config,
+                     "--cgroup-parent", o.CgroupParent, "--config", o.Config, "--mdata-tools", o.MdataTools,
                  })
         {
             psi.ArgumentList.Add(arg);
