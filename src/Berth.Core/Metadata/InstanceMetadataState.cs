@@ -35,6 +35,6 @@ public sealed class InstanceMetadataState(MetadataLimits limits, TimeProvider ti
 
 /// <summary>Counters of one instance's metadata service since berthd started serving it (shown by vm info).</summary>
 /// <param name="Requests">lines answered</param>
-/// <param name="Throttled">lines that waited for the rate limit</param>
+/// <param name="Throttled">requests, or reads of a long line, that waited for the rate limit</param>
 /// <param name="Malformed">lines answered with a protocol error</param>
 public sealed record MetadataStats(long Requests, long Throttled, long Malformed);

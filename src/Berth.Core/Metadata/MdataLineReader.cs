@@ -6,7 +6,10 @@ namespace Berth.Core.Metadata;
 public readonly record struct MdataRawLine(string Text, int Bytes, bool TooLong);
 
 /// <summary>Reads newline-ended lines from a stream, never holding more than the limit of one line in memory.</summary>
-public sealed class MdataLineReader(Stream stream, int maxLineBytes)
+/// <param name="stream">the guest's connection</param>
+/// <param name="maxLineBytes">the longest line kept; longer ones are skipped</param>
+/// <param name="onRead">called with the size of each read before it is looked at (the session charges the guest's rate limit there)</param>
+public sealed class MdataLineReader(Stream stream, int maxLineBytes, Func<int, CancellationToken, ValueTask>? onRead = null)
 {
     private readonly byte[] _buffer = new byte[8192];
     private readonly MemoryStream _line = new();
@@ -29,11 +32,16 @@ public sealed class MdataLineReader(Stream stream, int maxLineBytes)
                 {
                     return null; // a partial line at the end is dropped: its request never completed
                 }
+
+                if (onRead is not null)
+                {
+                    await onRead(_end, ct).ConfigureAwait(false);
+                }
             }
 
             int newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
             int take = (newline < 0 ? _end : newline) - _start;
-            bytes += take;
+            bytes = (int)Math.Min((long)bytes + take, int.MaxValue); // a guest may send gigabytes without a newline
             if (!tooLong && bytes > maxLineBytes)
             {
                 tooLong = true;

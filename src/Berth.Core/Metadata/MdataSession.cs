@@ -14,7 +14,7 @@ public sealed partial class MdataSession(string uuid, IMetadataBackend backend, 
     public async Task RunAsync(Stream stream, CancellationToken ct)
     {
         MetadataLimits limits = state.Limits;
-        var reader = new MdataLineReader(stream, limits.MaxLineBytes);
+        var reader = new MdataLineReader(stream, limits.MaxLineBytes, (bytes, token) => ThrottleAsync(bytes / MetadataLimits.BytesPerToken, token));
         while (true)
         {
             MdataRawLine? raw;
@@ -39,15 +39,19 @@ public sealed partial class MdataSession(string uuid, IMetadataBackend backend, 
             MdataLine parsed = line.TooLong
                 ? new MdataMalformed(null, $"a request line is at most {limits.MaxLineBytes} bytes; this one was {line.Bytes}")
                 : MdataCodec.Parse(line.Text);
-            if (await state.Bucket.TakeAsync(limits.Cost(line.Bytes, parsed is MdataRequest { Writes: true }), ct).ConfigureAwait(false)
-                && state.CountThrottled())
-            {
-                Log.Throttled(logger, uuid, state.Stats.Throttled);
-            }
+            await ThrottleAsync(limits.Cost(parsed is MdataRequest { Writes: true }), ct).ConfigureAwait(false);
 
             string reply = await AnswerAsync(parsed, ct).ConfigureAwait(false);
             await stream.WriteAsync(Encoding.UTF8.GetBytes(reply), ct).ConfigureAwait(false);
             await stream.FlushAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask ThrottleAsync(double cost, CancellationToken ct)
+    {
+        if (await state.Bucket.TakeAsync(cost, ct).ConfigureAwait(false) && state.CountThrottled())
+        {
+            Log.Throttled(logger, uuid, state.Stats.Throttled);
         }
     }
 

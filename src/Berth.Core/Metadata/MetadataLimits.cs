@@ -26,6 +26,9 @@ public sealed record MetadataLimits(
         MaxConnections: 8,
         IdleTimeout: TimeSpan.FromSeconds(30));
 
-    /// <summary>Tokens one line costs: 1, plus 1 per 16 KiB read, plus the write cost.</summary>
-    public double Cost(int lineBytes, bool writes) => 1 + (lineBytes / 16384) + (writes ? WriteCost : 0);
+    /// <summary>Bytes a token pays for: what a guest sends is charged as it is read, long lines and endless ones too.</summary>
+    public const double BytesPerToken = 16384;
+
+    /// <summary>Tokens one request costs besides its bytes: 1, plus the write cost for PUT and DELETE.</summary>
+    public double Cost(bool writes) => 1 + (writes ? WriteCost : 0);
 }

@@ -161,6 +161,19 @@ public sealed class MdataSessionTests
     }
 
     [Fact]
+    public async Task AnEndlessLineIsChargedAsItIsRead()
+    {
+        MetadataLimits tight = s_limits with { BurstTokens = 2, TokensPerSecond = 100 };
+        var state = new InstanceMetadataState(tight, TimeProvider.System);
+        var stream = new DuplexStream(Encoding.ASCII.GetBytes(new string('x', 200_000)));
+
+        await new MdataSession(Uuid, Backend(), state, NullLogger.Instance).RunAsync(stream, TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, stream.Output.Length);
+        Assert.True(state.Stats.Throttled > 0, "reading 200 KB without a newline waited for the bucket");
+    }
+
+    [Fact]
     public async Task LegacyV1GetIsServed()
     {
         (string[] answers, _) = await RunAsync(Backend(), s_limits, "GET motd", "GET absent", "PUT x y");
