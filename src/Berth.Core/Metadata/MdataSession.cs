@@ -42,8 +42,10 @@ public sealed partial class MdataSession(string uuid, IMetadataBackend backend, 
             await ThrottleAsync(limits.Cost(parsed is MdataRequest { Writes: true }), ct).ConfigureAwait(false);
 
             string reply = await AnswerAsync(parsed, ct).ConfigureAwait(false);
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(reply), ct).ConfigureAwait(false);
-            await stream.FlushAsync(ct).ConfigureAwait(false);
+            using var stalled = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            stalled.CancelAfter(limits.IdleTimeout); // a guest that never reads its answers does not hold the connection forever
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(reply), stalled.Token).ConfigureAwait(false);
+            await stream.FlushAsync(stalled.Token).ConfigureAwait(false);
         }
     }
 

@@ -7,7 +7,7 @@ namespace Berth.Core.Metadata;
 /// <param name="TokensPerSecond">the bucket's refill: the sustained request rate</param>
 /// <param name="WriteCost">tokens a PUT or DELETE takes (each is a synchronous write of the store)</param>
 /// <param name="MaxConnections">connections of one instance served at once; more wait in the listen backlog</param>
-/// <param name="IdleTimeout">a connection without a complete request for this long is closed</param>
+/// <param name="IdleTimeout">a connection without a complete request (or that does not take an answer) for this long is closed</param>
 public sealed record MetadataLimits(
     int MaxLineBytes,
     long MaxCustomerMetadataBytes,
