@@ -17,4 +17,10 @@ public sealed record BerthPaths(string StateDir, string RunDir, string CgroupPar
     public string PoolsDir => Path.Combine(StateDir, "pools");
 
     public string ImagesCacheDir => Path.Combine(StateDir, "images");
+
+    /// <summary>Per-instance metadata socket directories, each bind-mounted into its instance.</summary>
+    public string MetadataDir => Path.Combine(RunDir, "metadata");
+
+    /// <summary>The static mdata-get/put/delete/list tools mounted into every lx instance; null or missing mounts none.</summary>
+    public string? MdataToolsDir { get; init; }
 }

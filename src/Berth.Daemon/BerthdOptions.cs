@@ -8,6 +8,8 @@ public sealed class BerthdOptions
     public string RunDir { get; set; } = "/run/berth";
     public string CgroupParent { get; set; } = "berth";
     public string Bridge { get; set; } = "berth0";
+    /// <summary>The static mdata tools mounted into every lx instance (built by scripts/install-berth.sh).</summary>
+    public string MdataTools { get; set; } = "/usr/local/lib/berth/mdata";
     /// <summary>A TCP address for the API (host:port); off by default.</summary>
     public string? Listen { get; set; }
     /// <summary>A TCP address for Prometheus metrics; off by default.</summary>

@@ -90,7 +90,7 @@ internal static class Daemon
     internal static void AddServices(IServiceCollection services, BerthdOptions options)
     {
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, BerthJson.Default));
-        var paths = new BerthPaths(options.StateDir, options.RunDir, options.CgroupParent);
+        var paths = new BerthPaths(options.StateDir, options.RunDir, options.CgroupParent) { MdataToolsDir = options.MdataTools };
         services.AddSingleton(paths);
         services.AddSingleton(CommandRunner.Default);
         services.AddSingleton<IStateStore>(new SqliteStateStore(paths.DatabasePath));
@@ -103,6 +103,7 @@ internal static class Daemon
         services.AddSingleton<ContainerDriver>();
         services.AddSingleton(PidWatcher.Shared);
         services.AddSingleton<ICreateObserver, NoCreateObserver>();
+        services.AddSingleton<Berth.Core.Metadata.MetadataServer>();
         services.AddSingleton<InstanceService>();
         services.AddSingleton<Berth.Core.Stats.StatsService>();
         services.AddSingleton(sp => new HostFacts(paths, CrunVersion(), Berth.Core.Host.Cgroups.CgroupHost.Detect().ToString().ToLowerInvariant()));

@@ -12,6 +12,7 @@ internal static class OptionsParser
         ["run-dir"] = (o, v) => o.RunDir = v,
         ["cgroup-parent"] = (o, v) => o.CgroupParent = v,
         ["bridge"] = (o, v) => o.Bridge = v,
+        ["mdata-tools"] = (o, v) => o.MdataTools = v,
         ["listen"] = (o, v) => o.Listen = v,
         ["metrics-listen"] = (o, v) => o.MetricsListen = v,
         ["config"] = (o, v) => o.Config = v,
@@ -19,7 +20,8 @@ internal static class OptionsParser
 
     public const string Usage = """
         usage: berthd [--config FILE] [--socket PATH] [--state-dir DIR] [--run-dir DIR]
-                      [--cgroup-parent NAME] [--bridge NAME] [--listen HOST:PORT] [--metrics-listen HOST:PORT]
+                      [--cgroup-parent NAME] [--bridge NAME] [--mdata-tools DIR] [--listen HOST:PORT]
+                      [--metrics-listen HOST:PORT]
         Every flag may also be a key of /etc/berth/berthd.json, spelled with underscores (state_dir).
         """;
 

@@ -51,6 +51,7 @@ public sealed partial class InstanceService
                 await BeginStepAsync("running", uuid, timer).ConfigureAwait(false);
                 manifest = await SaveAsync(manifest, InstanceState.Running, pid, ct).ConfigureAwait(false);
                 Watch(manifest);
+                await LaunchUserScriptOnceAsync(manifest, ct).ConfigureAwait(false);
             }
 
             reverter.Success();
@@ -63,6 +64,12 @@ public sealed partial class InstanceService
     private async Task<int> BootAsync(Manifest manifest, Plan plan, Reverter reverter, StepTimer timer, CancellationToken ct)
     {
         string uuid = manifest.Uuid!;
+        metadata.Serve(uuid, this); // before the container: its socket directory is mounted into it
+        reverter.Add("metadata", () =>
+        {
+            metadata.Stop(uuid);
+            return Task.CompletedTask;
+        });
         await BeginStepAsync("container", uuid, timer).ConfigureAwait(false);
         reverter.Add("container", () => containers.DeleteAsync(uuid));
         int pid = await containers.CreateAsync(

@@ -31,6 +31,8 @@ public sealed partial class InstanceService
         Unwatch(uuid);
         await containers.DeleteAsync(uuid).ConfigureAwait(false);
         await plumber.DetachAsync(uuid, manifest.Nics?.Count ?? 0).ConfigureAwait(false);
+        metadata.Stop(uuid);
+        await store.DeleteSettingAsync(UserScriptSetting(uuid), ct).ConfigureAwait(false);
         foreach (IStorageDriver pool in pools.All.Where(p => p.Exists(InstanceDataset(uuid))))
         {
             await pool.DeleteAsync(InstanceDataset(uuid), ct).ConfigureAwait(false);

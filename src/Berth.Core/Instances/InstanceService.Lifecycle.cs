@@ -28,6 +28,7 @@ public sealed partial class InstanceService
         Watch(manifest);
         reverter.Success();
         Log.Started(logger, manifest.Uuid!, pid);
+        await LaunchUserScriptOnceAsync(manifest, ct).ConfigureAwait(false);
         return manifest;
     }
 
@@ -112,6 +113,7 @@ public sealed partial class InstanceService
         int? exit = containers.ReadExitStatus(uuid);
         await containers.DeleteAsync(uuid).ConfigureAwait(false);
         await plumber.DetachAsync(uuid, manifest.Nics?.Count ?? 0).ConfigureAwait(false);
+        metadata.Stop(uuid);
         manifest = await SaveAsync(manifest with { ExitStatus = exit ?? manifest.ExitStatus }, InstanceState.Stopped, null, ct).ConfigureAwait(false);
         Log.Stopped(logger, uuid, exit);
         return manifest;

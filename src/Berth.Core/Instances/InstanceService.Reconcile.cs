@@ -64,6 +64,7 @@ public sealed partial class InstanceService
         {
             Manifest running = await SaveAsync(manifest, InstanceState.Running, status.Pid, ct).ConfigureAwait(false);
             Watch(running);
+            metadata.Serve(uuid, this); // the socket of the berthd before is dead; a new one takes its place
             return 0;
         }
 
@@ -78,6 +79,7 @@ public sealed partial class InstanceService
 
     private async Task RemoveOrphansAsync(HashSet<string> known, CancellationToken ct)
     {
+        metadata.RemoveOrphans(known);
         foreach (string uuid in await containers.ListAsync().ConfigureAwait(false))
         {
             if (!known.Contains(uuid))

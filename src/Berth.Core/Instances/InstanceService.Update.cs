@@ -137,6 +137,11 @@ public sealed partial class InstanceService
             ["quota_used_bytes"] = used,
             ["quota_available_bytes"] = available,
         };
+        foreach ((string key, object? value) in await MetadataInfoAsync(uuid, ct).ConfigureAwait(false))
+        {
+            info[key] = value;
+        }
+
         return info.ToDictionary(kv => kv.Key, kv => InfoJson.ToElement(kv.Value));
     }
 }

@@ -19,6 +19,7 @@ public sealed partial class InstanceService(
     ContainerDriver containers,
     NicPlumber plumber,
     PidWatcher watcher,
+    Metadata.MetadataServer metadata,
     ICreateObserver observer,
     ILogger<InstanceService> logger)
 {

@@ -46,4 +46,7 @@ public interface IStateStore : IDisposable
     Task<string?> GetSettingAsync(string key, CancellationToken ct = default);
 
     Task SetSettingAsync(string key, string value, CancellationToken ct = default);
+
+    /// <summary>Removes a setting; a missing one is not an error.</summary>
+    Task DeleteSettingAsync(string key, CancellationToken ct = default);
 }

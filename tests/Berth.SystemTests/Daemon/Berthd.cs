@@ -65,6 +65,7 @@ internal sealed class Berthd : IAsyncDisposable
         RunDir = Host.RunDir,
         CgroupParent = Host.CgroupParent,
         Config = Path.Combine(Host.StateDir, "no-config.json"),
+        MdataTools = Metadata.MdataToolsBuild.ToolsDir ?? Path.Combine(Host.StateDir, "no-mdata-tools"),
     };
 
     public async Task StartProcessAsync()
@@ -81,7 +82,7 @@ internal sealed class Berthd : IAsyncDisposable
         [
             $"--net={Host.NetnsPath}", "--", "setsid", "sh", "-c", "exec \"$0\" \"$@\" >>\"$LOG\" 2>&1",
             "dotnet", berthd, "--socket", o.Socket, "--state-dir", o.StateDir, "--run-dir", o.RunDir,
-            "--cgroup-parent", o.CgroupParent, "--config", o.Config, .. _extraArgs,
+            "--cgroup-parent", o.CgroupParent, "--config", o.Config, "--mdata-tools", o.MdataTools, .. _extraArgs,
         ];
         foreach (string arg in args)
         {

@@ -25,7 +25,12 @@ public sealed class OciSpecBuilderTests
             CpuShares = 200,
             MaxLwps = 2000,
         };
-        Golden.Verify("oci-full.json", OciSpecBuilder.Build(Input(manifest, "/var/lib/berth/bundles/" + Uuid + "/resolv.conf")));
+        OciSpecInput input = Input(manifest, "/var/lib/berth/bundles/" + Uuid + "/resolv.conf") with
+        {
+            MetadataSocketDir = "/run/berth/metadata/" + Uuid,
+            MdataToolsDir = "/usr/local/lib/berth/mdata",
+        };
+        Golden.Verify("oci-full.json", OciSpecBuilder.Build(input));
     }
 
     [Fact]

@@ -118,12 +118,16 @@ public sealed partial class ContainerDriver
         }
 
         string? init = spec.Image.BerthInit;
+        string metadataDir = Path.Combine(Paths.MetadataDir, uuid);
+        Directory.CreateDirectory(metadataDir); // the mount's source; the metadata server puts its socket there
         var input = new OciSpecInput(
             spec.Manifest,
             spec.RootfsPath,
             string.IsNullOrWhiteSpace(init) ? OciSpecInput.DefaultInit : init.Split(' ', StringSplitOptions.RemoveEmptyEntries),
             CgroupsPath(uuid),
-            resolv);
+            resolv,
+            MetadataSocketDir: metadataDir,
+            MdataToolsDir: Metadata.MdataTools.Usable(Paths.MdataToolsDir));
         File.WriteAllText(Path.Combine(bundle, "config.json"), OciSpecBuilder.Build(input));
     }
 

@@ -89,6 +89,21 @@ public static class OciSpecBuilder
             mounts.Add(Mount("/etc/resolv.conf", "bind", resolv, "rbind", "ro", "nosuid", "nodev", "noexec"));
         }
 
+        if (input.MetadataSocketDir is { } socketDir)
+        {
+            // The directory rather than the socket: a restarted berthd binds a new socket there and the instance sees it.
+            mounts.Add(Mount(Metadata.MetadataServer.GuestDir, "bind", socketDir, "rbind", "ro", "nosuid", "nodev", "noexec"));
+        }
+
+        if (input.MdataToolsDir is { } tools)
+        {
+            mounts.Add(Mount(Metadata.MdataTools.GuestDir, "bind", tools, "rbind", "ro", "nosuid", "nodev"));
+            foreach (string tool in Metadata.MdataTools.Names)
+            {
+                mounts.Add(Mount($"{Metadata.MdataTools.PathDir}/{tool}", "bind", Path.Combine(tools, tool), "rbind", "ro", "nosuid", "nodev"));
+            }
+        }
+
         return mounts;
     }
 

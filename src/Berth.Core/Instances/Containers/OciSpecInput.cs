@@ -13,6 +13,8 @@ public sealed record OciRlimit(string Type, ulong Soft, ulong Hard);
 /// <param name="ResolvConfPath">a file bind-mounted read-only at /etc/resolv.conf, or null for none</param>
 /// <param name="Terminal">whether init gets a console pty (the monitor holds its master side)</param>
 /// <param name="Rlimits">limits to set; null or empty leaves the monitor's own (never above the host's hard limits)</param>
+/// <param name="MetadataSocketDir">the host directory of the instance's metadata socket, mounted at /native/.zonecontrol; null for none</param>
+/// <param name="MdataToolsDir">the host directory of the static mdata tools, mounted read-only; null for none</param>
 public sealed record OciSpecInput(
     Manifest Manifest,
     string RootfsPath,
@@ -20,7 +22,9 @@ public sealed record OciSpecInput(
     string CgroupsPath,
     string? ResolvConfPath = null,
     bool Terminal = true,
-    IReadOnlyList<OciRlimit>? Rlimits = null)
+    IReadOnlyList<OciRlimit>? Rlimits = null,
+    string? MetadataSocketDir = null,
+    string? MdataToolsDir = null)
 {
     /// <summary>The init an image boots unless it names another.</summary>
     public static IReadOnlyList<string> DefaultInit { get; } = ["/sbin/init"];
