@@ -16,9 +16,14 @@ public sealed partial class InstanceService
         {
             Manifest current = await ReloadAsync(found.Uuid!, ct).ConfigureAwait(false);
             Lifecycle.Check(InstanceVerb.Update, StateOf(current), Name(current));
+            (JsonElement others, NicActions? nicActions) = NicActions.Split(patch);
             (Manifest updated, IReadOnlyList<string> changed, IReadOnlyList<string> needRestart) =
-                Manifests.ManifestValidator.ValidateUpdate(current, patch);
+                Manifests.ManifestValidator.ValidateUpdate(current, others);
             bool running = StateOf(current) == InstanceState.Running;
+            if (nicActions is not null)
+            {
+                updated = await ApplyNicActionsAsync(current, updated, nicActions, running, ct).ConfigureAwait(false);
+            }
 
             if (changed.Contains("quota"))
             {
