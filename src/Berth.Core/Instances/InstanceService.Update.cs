@@ -136,8 +136,7 @@ public sealed partial class InstanceService
             ["bundle"] = Path.Combine(containers.Paths.BundlesDir, uuid),
             ["dataset"] = pool.DatasetPath(InstanceDataset(uuid)),
             ["console_socket"] = containers.AttachSocketPath(uuid),
-            ["host_interfaces"] = Enumerable.Range(0, manifest.Nics?.Count ?? 0)
-                .Select(i => Networking.NicPlumber.HostInterfaceName(uuid, i)).ToArray(),
+            ["host_interfaces"] = NicPlanner.Indexes(manifest).Select(i => Networking.NicPlumber.HostInterfaceName(uuid, i)).ToArray(),
             ["exit_status"] = manifest.ExitStatus,
             ["quota_used_bytes"] = used,
             ["quota_available_bytes"] = available,
