@@ -56,8 +56,9 @@ public sealed partial class SqliteStateStore
                     return claim.Ip;
                 }
 
-                throw new BerthException(ErrorKind.Conflict, $"{claim.Property}: {claim.Ip} is already used by instance {holder.Instance} on network \"{claim.NetworkName}\"",
-                    [new PropertyError(claim.Property, $"{claim.Ip} is already used by instance {holder.Instance}")]);
+                string name = await InstanceNameAsync(db, tx, holder.Instance, ct).ConfigureAwait(false);
+                throw new BerthException(ErrorKind.Conflict, $"{claim.Property}: {claim.Ip} is already used by instance {name} on network \"{claim.NetworkName}\"",
+                    [new PropertyError(claim.Property, $"{claim.Ip} is already used by instance {name}")]);
             }
         }
         else
@@ -79,6 +80,16 @@ public sealed partial class SqliteStateStore
         insert.Parameters.AddWithValue("$m", claim.Mac);
         await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         return ip;
+    }
+
+    // "alias (uuid)" when the holder has an alias, for messages.
+    private static async Task<string> InstanceNameAsync(SqliteConnection db, SqliteTransaction tx, string uuid, CancellationToken ct)
+    {
+        await using SqliteCommand select = db.CreateCommand();
+        select.Transaction = tx;
+        select.CommandText = "SELECT alias FROM instances WHERE uuid = $i";
+        select.Parameters.AddWithValue("$i", uuid);
+        return await select.ExecuteScalarAsync(ct).ConfigureAwait(false) is string alias ? $"{alias} ({uuid})" : uuid;
     }
 
     private static async Task<Dictionary<uint, (string, string)>> HeldAsync(SqliteConnection db, SqliteTransaction? tx, string networkUuid, CancellationToken ct)
