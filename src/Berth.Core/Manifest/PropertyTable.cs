@@ -64,7 +64,7 @@ public static class PropertyTable
             description: "DNS servers of the instance (the resolver library reads at most 3)."),
         P("nics", G.Network, T.NicArray, Count, update: UpdateMode.No, min: 0, max: 32,
             mechanism: "a veth pair per nic on the nic tag's bridge, its peer moved into the instance's network namespace",
-            description: "The instance's network interfaces (fields below)."),
+            description: "The instance's network interfaces (fields below). `vm update` changes them with vmadm's add_nics, update_nics (keyed by mac) and remove_nics, live on a running container."),
         P("routes", G.Network, T.RouteMap, update: UpdateMode.Restart,
             mechanism: "routes in the instance's main table, over rtnetlink inside its network namespace",
             description: "vmadm's map of destination (`10.2.0.0/16` or a host address) to gateway address, or to `nics[N]` for a route on that nic's link."),
