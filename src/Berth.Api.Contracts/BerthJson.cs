@@ -11,6 +11,7 @@ namespace Berth.Api.Contracts;
     WriteIndented = true)]
 [JsonSerializable(typeof(Manifest))]
 [JsonSerializable(typeof(List<Manifest>))]
+[JsonSerializable(typeof(Nic))]
 [JsonSerializable(typeof(ImageManifest))]
 [JsonSerializable(typeof(List<ImageManifest>))]
 [JsonSerializable(typeof(Pool))]

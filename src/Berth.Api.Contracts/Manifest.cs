@@ -28,6 +28,8 @@ public sealed record Manifest
     public Dictionary<string, string>? InternalMetadata { get; init; }
     public string? Zpool { get; init; }
     public List<Nic>? Nics { get; init; }
+    /// <summary>vmadm's routes: destination (CIDR or host address) to gateway address, or "nics[N]" for a route on that nic's link.</summary>
+    public Dictionary<string, string>? Routes { get; init; }
 
     // Read-only: set by Berth, refused at create and update.
     public string? State { get; init; }
@@ -46,6 +48,8 @@ public sealed record Nic
 {
     public string? Interface { get; init; }
     public string? NicTag { get; init; }
+    public string? NetworkUuid { get; init; }
+    public int? VlanId { get; init; }
     public string? Ip { get; init; }
     public string? Netmask { get; init; }
     public List<string>? Ips { get; init; }

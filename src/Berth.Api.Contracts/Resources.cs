@@ -65,6 +65,20 @@ public sealed record Network
     public int? VlanId { get; init; }
     public List<string>? Resolvers { get; init; }
     public int? Mtu { get; init; }
+    /// <summary>First address IPAM hands out (NAPI's name); default: the first host address after the gateway's start.</summary>
+    public string? ProvisionStartIp { get; init; }
+    /// <summary>Last address IPAM hands out (NAPI's name); default: the last host address of the subnet.</summary>
+    public string? ProvisionEndIp { get; init; }
+    /// <summary>Not NAPI: the VXLAN network identifier when the network is a VXLAN segment between hosts.</summary>
+    public int? VxlanVni { get; init; }
+    /// <summary>Not NAPI: underlay addresses of the other hosts of the VXLAN segment (head-end replication).</summary>
+    public List<string>? VxlanPeers { get; init; }
+    /// <summary>Read-only: Berth made the bridge (and removes it with the network); false for a bridge the admin named that already existed.</summary>
+    public bool? BridgeCreated { get; init; }
+    /// <summary>Read-only: addresses held by nics (filled in by network get).</summary>
+    public int? UsedAddresses { get; init; }
+    /// <summary>Read-only: addresses in the provisioning range.</summary>
+    public int? TotalAddresses { get; init; }
 }
 
 public sealed record Sysinfo

@@ -47,6 +47,11 @@ public sealed partial class BerthClient
     public Task<Network> CreateNetworkAsync(Network network, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Post, "v1/networks", Json(network, BerthJson.Default.Network), BerthJson.Default.Network, ct);
 
+    public async Task DeleteNetworkAsync(string name, CancellationToken ct = default)
+    {
+        using HttpResponseMessage response = await SendAsync(HttpMethod.Delete, $"v1/networks/{Escape(name)}", null, ct).ConfigureAwait(false);
+    }
+
     public Task<Sysinfo> GetSysinfoAsync(CancellationToken ct = default) =>
         SendAsync(HttpMethod.Get, "v1/sysinfo", null, BerthJson.Default.Sysinfo, ct);
 }

@@ -26,6 +26,15 @@ public sealed partial class InstanceService
 
         return await WithLockAsync(uuid, () => WithUndoAsync(uuid, $"Failed creating instance {Name(manifest)}", async reverter =>
         {
+            if (manifest.Nics is { Count: > 0 })
+            {
+                // IPAM before the record, so that the record holds the addresses; a crash in between leaves rows reconcile frees.
+                await BeginStepAsync("addresses", uuid, timer).ConfigureAwait(false);
+                reverter.Add("addresses", () => _addressing.ReleaseAsync(uuid));
+                manifest = manifest with { Nics = await _addressing.ClaimAsync(uuid, manifest.Nics, ct).ConfigureAwait(false) };
+                plan = plan with { Nics = await PlanNicsAsync(manifest, ct).ConfigureAwait(false) };
+            }
+
             await BeginStepAsync("record", uuid, timer).ConfigureAwait(false);
             await store.InsertInstanceAsync(manifest, ct).ConfigureAwait(false);
             reverter.Add("record", () => store.DeleteInstanceAsync(uuid));
@@ -78,13 +87,13 @@ public sealed partial class InstanceService
         if (plan.Nics.Count > 0)
         {
             await BeginStepAsync("network", uuid, timer).ConfigureAwait(false);
-            reverter.Add("network", () => plumber.DetachAsync(uuid, plan.Nics.Count));
+            reverter.Add("network", () => plumber.DetachAsync(uuid, plan.Nics.Select(n => n.Index)));
         }
 
         // Init starts while its nics are plumbed (they appear as if hot-plugged); the instance counts as
         // running only once both are done, so it is reachable when create returns.
         await BeginStepAsync("start", uuid, timer).ConfigureAwait(false);
-        Task attach = plan.Nics.Count > 0 ? plumber.AttachAsync(uuid, pid, plan.Nics, ct) : Task.CompletedTask;
+        Task attach = plan.Nics.Count > 0 ? plumber.AttachAsync(uuid, pid, plan.Nics, ct, NicPlanner.Routes(manifest)) : Task.CompletedTask;
         Task start = containers.StartAsync(uuid);
         await Task.WhenAll(attach, start).ConfigureAwait(false); // throws the first failure once both have ended
 
@@ -118,22 +127,31 @@ public sealed partial class InstanceService
                 ?? throw BerthException.Invalid("image_uuid", $"image {manifest.ImageUuid} is not installed (berth image list shows the images)");
         }
 
-        var nics = new List<NicPlan>();
         IReadOnlyList<string>? resolvers = null;
-        IReadOnlyList<Manifest> others = [.. (await store.ListInstancesAsync(ct).ConfigureAwait(false)).Where(m => m.Uuid != manifest.Uuid)];
         for (int i = 0; i < (manifest.Nics?.Count ?? 0); i++)
         {
             Nic nic = manifest.Nics![i];
-            Api.Contracts.Network network = await networks.ForNicTagAsync(nic.NicTag!, $"nics[{i}].nic_tag", ct).ConfigureAwait(false);
-            NicPlan nicPlan = NicPlanner.Plan(i, nic, network);
-            NicPlanner.CheckAddressesFree(i, nicPlan, nic.NicTag!, others);
-            nics.Add(nicPlan);
-            if (nic.Primary == true && network.Resolvers is { Count: > 0 })
+            if (nic.Primary == true)
             {
-                resolvers = network.Resolvers; // vmadm fills resolvers from the primary nic's network
+                Api.Contracts.Network network = await networks.ForNicAsync(nic, $"nics[{i}]", ct).ConfigureAwait(false);
+                resolvers = network.Resolvers is { Count: > 0 } r ? r : null; // vmadm fills resolvers from the primary nic's network
             }
         }
 
-        return new Plan(pool, image, nics, resolvers);
+        return new Plan(pool, image, await PlanNicsAsync(manifest, ct).ConfigureAwait(false), resolvers);
+    }
+
+    /// <summary>The plumbing plan of each nic, its network looked up by network_uuid or nic_tag.</summary>
+    private async Task<IReadOnlyList<NicPlan>> PlanNicsAsync(Manifest manifest, CancellationToken ct)
+    {
+        var nics = new List<NicPlan>();
+        for (int i = 0; i < (manifest.Nics?.Count ?? 0); i++)
+        {
+            Nic nic = manifest.Nics![i];
+            Api.Contracts.Network network = await networks.ForNicAsync(nic, $"nics[{i}]", ct).ConfigureAwait(false);
+            nics.Add(NicPlanner.Plan(i, nic, network));
+        }
+
+        return nics;
     }
 }

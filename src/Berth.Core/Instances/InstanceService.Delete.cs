@@ -30,7 +30,8 @@ public sealed partial class InstanceService
         string uuid = manifest.Uuid!;
         Unwatch(uuid);
         await containers.DeleteAsync(uuid).ConfigureAwait(false);
-        await plumber.DetachAsync(uuid, manifest.Nics?.Count ?? 0).ConfigureAwait(false);
+        await plumber.DetachAsync(uuid, NicPlanner.Indexes(manifest)).ConfigureAwait(false);
+        await _addressing.ReleaseAsync(uuid).ConfigureAwait(false);
         metadata.Stop(uuid);
         await store.DeleteSettingAsync(UserScriptSetting(uuid), ct).ConfigureAwait(false);
         foreach (IStorageDriver pool in pools.All.Where(p => p.Exists(InstanceDataset(uuid))))

@@ -20,6 +20,12 @@ public sealed partial class InstanceService
 
     private async Task<Manifest> StartLockedAsync(Manifest manifest, CancellationToken ct)
     {
+        if (manifest.Nics is { Count: > 0 })
+        {
+            // Idempotent for addresses it holds; a received instance claims its addresses here, on the host it runs on.
+            manifest = manifest with { Nics = await _addressing.ClaimAsync(manifest.Uuid!, manifest.Nics, ct).ConfigureAwait(false) };
+        }
+
         Plan plan = await PlanAsync(manifest, ct).ConfigureAwait(false);
         await using var reverter = new Reverter();
         await containers.DeleteAsync(manifest.Uuid!).ConfigureAwait(false); // a leftover of an exit seen while berthd was down
@@ -112,7 +118,7 @@ public sealed partial class InstanceService
         string uuid = manifest.Uuid!;
         int? exit = containers.ReadExitStatus(uuid);
         await containers.DeleteAsync(uuid).ConfigureAwait(false);
-        await plumber.DetachAsync(uuid, manifest.Nics?.Count ?? 0).ConfigureAwait(false);
+        await plumber.DetachAsync(uuid, NicPlanner.Indexes(manifest)).ConfigureAwait(false);
         metadata.Stop(uuid);
         manifest = await SaveAsync(manifest with { ExitStatus = exit ?? manifest.ExitStatus }, InstanceState.Stopped, null, ct).ConfigureAwait(false);
         Log.Stopped(logger, uuid, exit);

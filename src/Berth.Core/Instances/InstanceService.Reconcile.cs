@@ -28,6 +28,7 @@ public sealed partial class InstanceService
 
         HashSet<string> known = [.. all.Select(m => m.Uuid!)];
         await RemoveOrphansAsync(known, ct).ConfigureAwait(false);
+        await store.ReleaseOrphanAddressesAsync(ct).ConfigureAwait(false);
 
         if (hostBooted)
         {

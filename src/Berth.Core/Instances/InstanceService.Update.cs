@@ -16,9 +16,14 @@ public sealed partial class InstanceService
         {
             Manifest current = await ReloadAsync(found.Uuid!, ct).ConfigureAwait(false);
             Lifecycle.Check(InstanceVerb.Update, StateOf(current), Name(current));
+            (JsonElement others, NicActions? nicActions) = NicActions.Split(patch);
             (Manifest updated, IReadOnlyList<string> changed, IReadOnlyList<string> needRestart) =
-                Manifests.ManifestValidator.ValidateUpdate(current, patch);
+                Manifests.ManifestValidator.ValidateUpdate(current, others);
             bool running = StateOf(current) == InstanceState.Running;
+            if (nicActions is not null)
+            {
+                updated = await ApplyNicActionsAsync(current, updated, nicActions, running, ct).ConfigureAwait(false);
+            }
 
             if (changed.Contains("quota"))
             {
@@ -131,8 +136,7 @@ public sealed partial class InstanceService
             ["bundle"] = Path.Combine(containers.Paths.BundlesDir, uuid),
             ["dataset"] = pool.DatasetPath(InstanceDataset(uuid)),
             ["console_socket"] = containers.AttachSocketPath(uuid),
-            ["host_interfaces"] = Enumerable.Range(0, manifest.Nics?.Count ?? 0)
-                .Select(i => Networking.NicPlumber.HostInterfaceName(uuid, i)).ToArray(),
+            ["host_interfaces"] = NicPlanner.Indexes(manifest).Select(i => Networking.NicPlumber.HostInterfaceName(uuid, i)).ToArray(),
             ["exit_status"] = manifest.ExitStatus,
             ["quota_used_bytes"] = used,
             ["quota_available_bytes"] = available,

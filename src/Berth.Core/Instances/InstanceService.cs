@@ -25,6 +25,7 @@ public sealed partial class InstanceService(
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
     private readonly ConcurrentDictionary<string, IDisposable> _watches = new();
+    private readonly NicAddressing _addressing = new(store, networks);
 
     public async Task<IReadOnlyList<Manifest>> ListAsync(IReadOnlyDictionary<string, string>? filters = null, CancellationToken ct = default)
     {

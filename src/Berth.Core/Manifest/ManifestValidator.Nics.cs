@@ -9,6 +9,15 @@ public static partial class ManifestValidator
     /// <summary>One address of a nic with the field it came from, for messages.</summary>
     private readonly record struct NicAddress(uint Address, int PrefixLength, string Path);
 
+    /// <summary>Validates a whole nics[] array (vm update's add_nics, update_nics, remove_nics produce one); interfaces are named by position.</summary>
+    public static List<Nic> ValidateNics(JsonElement nics, string uuid)
+    {
+        var errors = new ValidationErrors();
+        List<Nic>? result = ReadNics(nics, uuid, errors);
+        errors.ThrowIfAny();
+        return result!;
+    }
+
     private static List<Nic>? ReadNics(JsonElement raw, string uuid, ValidationErrors errors)
     {
         PropertyDef def = PropertyTable.TopLevel["nics"];
@@ -54,7 +63,10 @@ public static partial class ManifestValidator
         return nics.Select((values, i) => new Nic
         {
             Interface = $"eth{i}",
-            NicTag = values.Get<string>("nic_tag"),
+            // A nic that names its network by uuid takes that network's tag, not the default one.
+            NicTag = values.Present.Contains("network_uuid") && !values.Present.Contains("nic_tag") ? null : values.Get<string>("nic_tag"),
+            NetworkUuid = values.Get<string>("network_uuid"),
+            VlanId = values.Has("vlan_id") ? (int)values.Get<long>("vlan_id") : null,
             Ip = values.Get<string>("ip"),
             Netmask = values.Get<string>("netmask"),
             Ips = values.Get<List<string>>("ips"),
@@ -79,19 +91,26 @@ public static partial class ManifestValidator
 
         if (!hasIp && !hasIps)
         {
-            errors.Add($"{path}.ip", hasNetmask ? "is required with netmask" : "is required (or give ips)");
+            // No address: IPAM allocates one from the network's range at create.
+            if (hasNetmask)
+            {
+                errors.Add($"{path}.ip", "is required with netmask");
+            }
+
             return addresses;
         }
 
-        if (hasIp && !hasNetmask)
-        {
-            errors.Add($"{path}.netmask", "is required with ip");
-        }
-
-        if (nic.Get<string>("ip") is { } ip && nic.Get<string>("netmask") is { } netmask)
+        // ip without netmask takes the network's netmask at create: checked as a host address until then.
+        bool prefixKnown = !hasIp || hasNetmask;
+        if (nic.Get<string>("ip") is { } ip && (nic.Get<string>("netmask") is { } netmask || !hasNetmask))
         {
             Ipv4.TryParse(ip, out uint address);
-            Ipv4.TryParseNetmask(netmask, out int prefix);
+            int prefix = 32;
+            if (hasNetmask)
+            {
+                Ipv4.TryParseNetmask(nic.Get<string>("netmask"), out prefix);
+            }
+
             addresses.Add(new NicAddress(address, prefix, $"{path}.ip"));
         }
 
@@ -108,7 +127,7 @@ public static partial class ManifestValidator
             CheckHostAddress(a, errors);
         }
 
-        if (errors.Count == before && nic.Get<string>("gateway") is { } gatewayText && addresses.Count > 0)
+        if (errors.Count == before && prefixKnown && nic.Get<string>("gateway") is { } gatewayText && addresses.Count > 0)
         {
             CheckGateway(gatewayText, addresses, $"{path}.gateway", errors);
         }
@@ -207,5 +226,17 @@ public static partial class ManifestValidator
         }
 
         return macs;
+    }
+
+    // A route "via nics[N]" needs that nic.
+    private static void CheckRouteNics(Dictionary<string, string>? routes, int nicCount, ValidationErrors errors)
+    {
+        foreach ((string destination, string gateway) in routes ?? [])
+        {
+            if (PropertyReaders.RouteNicIndex(gateway) is int n && n >= nicCount)
+            {
+                errors.Add(KeyPath("routes", destination), $"names {gateway}, but the instance has {nicCount} nic(s)");
+            }
+        }
     }
 }

@@ -50,7 +50,7 @@ public static partial class ManifestValidator
 
         RaiseSwapWithMemory(merged, patch);
         using JsonDocument document = ToDocument(merged);
-        Manifest? validated = ValidateCore(document.RootElement, errors);
+        Manifest? validated = ValidateCore(document.RootElement, errors, current.Nics?.Count ?? 0);
         errors.ThrowIfAny();
 
         Manifest updated = validated! with

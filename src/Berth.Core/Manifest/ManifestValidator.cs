@@ -37,7 +37,7 @@ public static partial class ManifestValidator
         }
     }
 
-    private static Manifest? ValidateCore(JsonElement body, ValidationErrors errors)
+    private static Manifest? ValidateCore(JsonElement body, ValidationErrors errors, int? nicCount = null)
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
@@ -62,6 +62,8 @@ public static partial class ManifestValidator
         List<Nic>? nics = top.Values.TryGetValue("nics", out object? rawNics)
             ? ReadNics((JsonElement)rawNics!, uuid, errors)
             : null;
+        Dictionary<string, string>? routes = top.Get<Dictionary<string, string>>("routes");
+        CheckRouteNics(routes, nicCount ?? nics?.Count ?? 0, errors);
 
         return new Manifest
         {
@@ -83,6 +85,7 @@ public static partial class ManifestValidator
             InternalMetadata = top.Get<Dictionary<string, string>>("internal_metadata"),
             Zpool = top.Get<string>("zpool"),
             Nics = nics,
+            Routes = routes,
         };
     }
 

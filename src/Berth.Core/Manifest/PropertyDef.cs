@@ -28,6 +28,8 @@ public enum PropertyType
     StringMap,
     NicArray,
     Timestamp,
+    /// <summary>An object of destination (address or CIDR) to gateway address or "nics[N]" (vmadm's routes).</summary>
+    RouteMap,
 }
 
 public enum PropertyUnit

@@ -6,7 +6,7 @@ namespace Berth.Core.Manifests;
 
 /// <summary>One reader per <see cref="PropertyType"/>: checks the JSON shape and range, returns the normalized value.</summary>
 /// <remarks>A reader returns null after adding its errors. Values: string, long, bool, List, Dictionary.</remarks>
-internal static class PropertyReaders
+internal static partial class PropertyReaders
 {
     public static object? Read(PropertyDef def, JsonElement value, string path, ValidationErrors errors) => def.Type switch
     {
@@ -25,6 +25,7 @@ internal static class PropertyReaders
         PropertyType.TagMap => ReadMap(value, path, errors, stringsOnly: false),
         PropertyType.StringMap => ReadMap(value, path, errors, stringsOnly: true),
         PropertyType.Timestamp => ReadText(value, path, errors, TryTimestamp, "an ISO 8601 timestamp"),
+        PropertyType.RouteMap => ReadRoutes(value, path, errors),
         PropertyType.NicArray => throw new InvalidOperationException("nics are read by ManifestValidator.Nics"),
         _ => throw new InvalidOperationException($"No reader for {def.Type}"),
     };

@@ -8,7 +8,8 @@ namespace Berth.Core.Networking;
 public sealed partial class NicPlumber
 {
     /// <summary>Creates bridge <paramref name="bridge"/> if absent, gives it <paramref name="gatewayCidr"/> if it lacks it and sets it up; idempotent.</summary>
-    public async Task EnsureBridgeAsync(string bridge, string gatewayCidr, int? mtu, CancellationToken ct)
+    /// <returns>true when it created the bridge, false when the bridge was there</returns>
+    public async Task<bool> EnsureBridgeAsync(string bridge, string gatewayCidr, int? mtu, CancellationToken ct)
     {
         NicRules.ValidateInterfaceName(bridge, "bridge");
         (IPAddress gateway, int prefix) = ParseCidr(gatewayCidr);
@@ -26,7 +27,7 @@ public sealed partial class NicPlumber
                         await RunHostCheckedAsync(["-batch", "-"], script, ct).ConfigureAwait(false);
                     }
 
-                    return;
+                    return false;
                 }
 
                 if (!show.Stderr.Contains("does not exist", StringComparison.Ordinal))
@@ -40,7 +41,7 @@ public sealed partial class NicPlumber
                 CommandResult made = await RunHostAsync(["-batch", "-"], create, ct).ConfigureAwait(false);
                 if (made.Succeeded)
                 {
-                    return;
+                    return true;
                 }
 
                 // Someone else created it between our look and our add: look again, once.

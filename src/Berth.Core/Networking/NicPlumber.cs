@@ -11,7 +11,11 @@ namespace Berth.Core.Networking;
 /// <param name="Mac">MAC address inside</param>
 /// <param name="Addresses">CIDR addresses inside (10.0.0.5/24)</param>
 /// <param name="Gateway">default gateway, set only on the primary nic</param>
-public sealed record NicPlan(int Index, string Bridge, string Mac, IReadOnlyList<string> Addresses, string? Gateway, int? Mtu);
+/// <param name="VlanId">802.1Q VLAN of the host port on its bridge, or null</param>
+public sealed record NicPlan(int Index, string Bridge, string Mac, IReadOnlyList<string> Addresses, string? Gateway, int? Mtu, int? VlanId = null);
+
+/// <summary>A route inside an instance (vmadm's routes): to <paramref name="Destination"/> via a gateway address or on nic <paramref name="NicIndex"/>'s link.</summary>
+public sealed record RoutePlan(string Destination, string? Gateway, int? NicIndex);
 
 /// <summary>
 /// Plumbs instance nics: attach over rtnetlink from the daemon (no process; every `ip` process costs 3-4 ms), bridges
@@ -31,7 +35,8 @@ public sealed partial class NicPlumber(CommandRunner? runner = null, string? hos
     /// Over rtnetlink from the daemon, no processes: the host socket is opened in berthd's namespace (in
     /// <c>hostNetns</c> when set) and the inner one by a dedicated thread that enters the instance's namespace for it.
     /// </remarks>
-    public async Task<IReadOnlyList<string>> AttachAsync(string instanceUuid, int pid, IReadOnlyList<NicPlan> nics, CancellationToken ct)
+    public async Task<IReadOnlyList<string>> AttachAsync(string instanceUuid, int pid, IReadOnlyList<NicPlan> nics, CancellationToken ct,
+        IReadOnlyList<RoutePlan>? routes = null)
     {
         if (nics.Count == 0)
         {
@@ -65,7 +70,7 @@ public sealed partial class NicPlumber(CommandRunner? runner = null, string? hos
 
         try
         {
-            NicAttach.Run(sockets[0], sockets[1], instanceNs, instanceUuid, nics, names, ct);
+            NicAttach.Run(sockets[0], sockets[1], instanceNs, instanceUuid, nics, names, ct, routes ?? []);
         }
         finally
         {
@@ -74,13 +79,26 @@ public sealed partial class NicPlumber(CommandRunner? runner = null, string? hos
             instanceNs.Dispose();
         }
 
+        foreach (NicPlan nic in nics.Where(n => n.VlanId is not null))
+        {
+            await SetPortVlanAsync(HostInterfaceName(instanceUuid, nic.Index), nic.VlanId!.Value, ct).ConfigureAwait(false);
+        }
+
         return names;
     }
 
-    /// <summary>Deletes the host veths of an instance's nics that still exist; idempotent.</summary>
-    public async Task DetachAsync(string instanceUuid, int nicCount)
+    /// <summary>Deletes the host veths of nics 0 to <paramref name="nicCount"/> - 1 that still exist; idempotent.</summary>
+    public Task DetachAsync(string instanceUuid, int nicCount) => DetachAsync(instanceUuid, Enumerable.Range(0, nicCount));
+
+    /// <summary>Deletes the host veths of the nics with these indexes (ethN) that still exist; idempotent.</summary>
+    public async Task DetachAsync(string instanceUuid, IEnumerable<int> indexes)
     {
-        List<string> names = [.. Enumerable.Range(0, nicCount).Select(i => HostInterfaceName(instanceUuid, i))];
+        List<string> names = [.. indexes.Select(i => HostInterfaceName(instanceUuid, i))];
+        if (names.Count == 0)
+        {
+            return;
+        }
+
         try
         {
             await DeleteLinksAsync(names, CancellationToken.None, throwOnError: true).ConfigureAwait(false);

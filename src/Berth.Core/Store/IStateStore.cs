@@ -43,6 +43,22 @@ public interface IStateStore : IDisposable
 
     Task DeleteNetworkAsync(string uuid, CancellationToken ct = default);
 
+    /// <summary>
+    /// Gives instance <paramref name="instanceUuid"/> the addresses it claims, all or none, in one transaction: an
+    /// explicit address that another instance holds is a Conflict, and a free one is picked from the range when none is given.
+    /// Claims the instance already holds are kept (idempotent). Returns each claim's address in order.
+    /// </summary>
+    Task<IReadOnlyList<string>> ClaimAddressesAsync(string instanceUuid, IReadOnlyList<AddressClaim> claims, CancellationToken ct = default);
+
+    /// <summary>Frees the addresses of an instance's nics with these MACs (all its addresses when null).</summary>
+    Task ReleaseAddressesAsync(string instanceUuid, IReadOnlyCollection<string>? macs = null, CancellationToken ct = default);
+
+    /// <summary>Frees addresses whose instance has no record (a create killed half way); returns how many.</summary>
+    Task<int> ReleaseOrphanAddressesAsync(CancellationToken ct = default);
+
+    /// <summary>The addresses held on a network with their instances.</summary>
+    Task<IReadOnlyList<HeldAddress>> ListAddressesAsync(string networkUuid, CancellationToken ct = default);
+
     Task<string?> GetSettingAsync(string key, CancellationToken ct = default);
 
     Task SetSettingAsync(string key, string value, CancellationToken ct = default);

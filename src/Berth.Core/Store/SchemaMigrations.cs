@@ -18,5 +18,23 @@ internal static class SchemaMigrations
         CREATE TABLE networks (uuid TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, network TEXT NOT NULL);
         CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         """,
+
+        // 1 -> 2: IPAM. One row per address a nic holds; the primary key makes a double allocation impossible.
+        // Addresses of instances made before IPAM are recorded from their manifests.
+        """
+        CREATE TABLE nic_addresses (
+            network_uuid TEXT NOT NULL,
+            ip TEXT NOT NULL,
+            instance_uuid TEXT NOT NULL,
+            mac TEXT NOT NULL,
+            PRIMARY KEY (network_uuid, ip)
+        );
+        CREATE INDEX nic_addresses_by_instance ON nic_addresses (instance_uuid);
+        INSERT OR IGNORE INTO nic_addresses (network_uuid, ip, instance_uuid, mac)
+            SELECT n.uuid, json_extract(nic.value, '$.ip'), i.uuid, json_extract(nic.value, '$.mac')
+            FROM instances i, json_each(i.manifest, '$.nics') nic
+            JOIN networks n ON json_extract(n.network, '$.nic_tag') = json_extract(nic.value, '$.nic_tag')
+            WHERE json_extract(nic.value, '$.ip') IS NOT NULL;
+        """,
     ];
 }

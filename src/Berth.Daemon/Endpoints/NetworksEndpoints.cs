@@ -21,5 +21,11 @@ internal static class NetworksEndpoints
             Network create = await JsonBody.ReadAsync(request, BerthJson.Default.Network, ct);
             return Results.Json(await networks.CreateAsync(create, ct), BerthJson.Default.Network, statusCode: StatusCodes.Status201Created);
         }).Accepts<Network>("application/json").Produces<Network>(StatusCodes.Status201Created);
+
+        group.MapDelete("/{id}", async (string id, NetworkService networks, CancellationToken ct) =>
+        {
+            await networks.DeleteAsync(id, ct);
+            return Results.NoContent();
+        }).Produces(StatusCodes.Status204NoContent).Produces<Problem>(StatusCodes.Status409Conflict);
     }
 }

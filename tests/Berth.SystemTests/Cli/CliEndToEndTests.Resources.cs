@@ -124,13 +124,17 @@ public sealed partial class CliEndToEndTests
         Berth.Api.Contracts.Network admin = Assert.Single(networks, n => n.Name == "admin");
         Assert.Equal(("admin", Berthd.Subnet, Berthd.Gateway), (admin.NicTag, admin.Subnet, admin.Gateway));
         Assert.False(string.IsNullOrEmpty(admin.Bridge));
-        Assert.Matches(@"^NAME\s+NIC_TAG\s+BRIDGE\s+SUBNET\s+GATEWAY\s+VLAN\s+RESOLVERS$", (await Cli.RunAsync("network", "list")).Ok().Lines[0]);
+        Assert.Matches(@"^NAME\s+NIC_TAG\s+BRIDGE\s+SUBNET\s+GATEWAY\s+RANGE\s+VLAN\s+VXLAN\s+RESOLVERS$", (await Cli.RunAsync("network", "list")).Ok().Lines[0]);
 
         Berth.Api.Contracts.Network created = (await Cli.RunAsync("network", "create", "cli-net", "--nic-tag", "clitag", "--subnet", "10.78.0.0/24",
-            "--gateway", "10.78.0.1", "--resolver", "10.78.0.1", "-j")).Json(BerthJson.Default.Network);
+            "--gateway", "10.78.0.1", "--resolver", "10.78.0.1", "--range", "10.78.0.10-10.78.0.20", "-j")).Json(BerthJson.Default.Network);
+        Assert.Equal(("10.78.0.10", "10.78.0.20", true), (created.ProvisionStartIp, created.ProvisionEndIp, created.BridgeCreated));
         Assert.Equal(("cli-net", "clitag", "10.78.0.0/24", "10.78.0.1"), (created.Name, created.NicTag, created.Subnet, created.Gateway));
         Assert.Equal(["10.78.0.1"], created.Resolvers!);
-        Assert.Equal(created.Uuid, (await Cli.RunAsync("network", "get", "cli-net", "-j")).Json(BerthJson.Default.Network).Uuid);
+        Berth.Api.Contracts.Network got = (await Cli.RunAsync("network", "get", "cli-net", "-j")).Json(BerthJson.Default.Network);
+        Assert.Equal((created.Uuid, 0, 11), (got.Uuid, got.UsedAddresses, got.TotalAddresses));
+        await Cli.RunAsync("network", "delete", "cli-net");
+        Assert.DoesNotContain((await Cli.RunAsync("network", "list", "-j")).Json(BerthJson.Default.ListNetwork), n => n.Name == "cli-net");
 
         Sysinfo info = (await Cli.RunAsync("sysinfo", "-j")).Json(BerthJson.Default.Sysinfo);
         Assert.Equal(Environment.ProcessorCount, info.Cpus);

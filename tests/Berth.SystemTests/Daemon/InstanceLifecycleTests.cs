@@ -183,7 +183,7 @@ public sealed class InstanceLifecycleTests(DaemonFixture fixture) : IClassFixtur
         try
         {
             BerthApiException e = await Assert.ThrowsAsync<BerthApiException>(() => Berthd.CreateAsync(Berthd.Manifest("addr-b", 39)));
-            Assert.Equal(400, e.Status);
+            Assert.Equal(409, e.Status); // IPAM: the address is held, a conflict
             Assert.Contains(e.Errors, x => x.Property == "nics[0].ip" && x.Message.Contains("addr-a", StringComparison.Ordinal));
             Assert.Equal("stopped", first.State);
         }

@@ -11,7 +11,7 @@ internal static class NicAttach
 {
     /// <summary>Plumbs <paramref name="nics"/>; on failure removes every host veth it made (their peers go with them) and throws.</summary>
     public static void Run(RtnlSocket host, RtnlSocket inside, SafeFdHandle instanceNetns, string uuid, IReadOnlyList<NicPlan> nics,
-        IReadOnlyList<string> names, CancellationToken ct)
+        IReadOnlyList<string> names, CancellationToken ct, IReadOnlyList<RoutePlan> routes)
     {
         try
         {
@@ -35,7 +35,7 @@ internal static class NicAttach
             ct.ThrowIfCancellationRequested();
         }
 
-        Guard(host, uuid, nics, names, () => Configure(inside, nics));
+        Guard(host, uuid, nics, names, () => Configure(inside, nics, routes));
     }
 
     /// <summary>Deletes the named links that exist; best effort, as a cleanup that must not hide the first error.</summary>
@@ -94,7 +94,7 @@ internal static class NicAttach
     }
 
     // Inside: lo up, each nic's addresses and link up, then routes last (a gateway is reachable only once its link is up and addressed).
-    private static void Configure(RtnlSocket inside, IReadOnlyList<NicPlan> nics)
+    private static void Configure(RtnlSocket inside, IReadOnlyList<NicPlan> nics, IReadOnlyList<RoutePlan> routes)
     {
         inside.Execute(RtnlRequests.SetUp("lo"), "bringing lo up");
         var indexes = new Dictionary<int, int>();
@@ -120,6 +120,23 @@ internal static class NicAttach
             {
                 Step(nic, () => inside.Execute(RtnlRequests.ReplaceDefaultRoute(gateway, indexes[nic.Index]),
                     $"adding default route via {gateway} on {Eth(nic)}"));
+            }
+        }
+
+        // vmadm's routes last: a gateway is reachable once the nic of its subnet is up.
+        foreach (RoutePlan route in routes)
+        {
+            NicPlan first = nics[0];
+            if (route.NicIndex is int n)
+            {
+                if (indexes.TryGetValue(n, out int link))
+                {
+                    Step(first, () => inside.Execute(RtnlRequests.ReplaceRoute(route.Destination, null, link), $"adding route to {route.Destination} on eth{n}"));
+                }
+            }
+            else
+            {
+                Step(first, () => inside.Execute(RtnlRequests.ReplaceRoute(route.Destination, route.Gateway, null), $"adding route to {route.Destination} via {route.Gateway}"));
             }
         }
     }

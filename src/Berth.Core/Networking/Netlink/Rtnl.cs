@@ -35,11 +35,13 @@ internal static class Rtnl
     // address and route attributes
     public const ushort IFA_ADDRESS = 1;
     public const ushort IFA_LOCAL = 2;
+    public const ushort RTA_DST = 1;
     public const ushort RTA_OIF = 4;
     public const ushort RTA_GATEWAY = 5;
     public const byte RT_TABLE_MAIN = 254;
     public const byte RTPROT_BOOT = 3;
     public const byte RT_SCOPE_UNIVERSE = 0;
+    public const byte RT_SCOPE_LINK = 253;
     public const byte RTN_UNICAST = 1;
 
     public const byte AF_UNSPEC = 0;

@@ -79,6 +79,30 @@ internal static class RtnlRequests
             .AttrU32(Rtnl.RTA_OIF, (uint)index);
     }
 
+    /// <summary>
+    /// `ip route replace DEST via GATEWAY` or `ip route replace DEST dev #INDEX` (scope link) in the main table;
+    /// DEST is a CIDR or a host address.
+    /// </summary>
+    public static NetlinkMessage ReplaceRoute(string destination, string? gateway, int? index)
+    {
+        (IPAddress dst, int prefix) = destination.Contains('/', StringComparison.Ordinal) ? ParseCidr(destination) : (IPAddress.Parse(destination), 32);
+        byte scope = gateway is null ? Rtnl.RT_SCOPE_LINK : Rtnl.RT_SCOPE_UNIVERSE;
+        var m = new NetlinkMessage(Rtnl.RTM_NEWROUTE, Ack | Rtnl.NLM_F_CREATE | Rtnl.NLM_F_REPLACE)
+            .Rt(Family(dst), (byte)prefix, Rtnl.RT_TABLE_MAIN, Rtnl.RTPROT_BOOT, scope, Rtnl.RTN_UNICAST)
+            .Attr(Rtnl.RTA_DST, dst.GetAddressBytes());
+        if (gateway is not null)
+        {
+            m.Attr(Rtnl.RTA_GATEWAY, IPAddress.Parse(gateway).GetAddressBytes());
+        }
+
+        if (index is int oif)
+        {
+            m.AttrU32(Rtnl.RTA_OIF, (uint)oif);
+        }
+
+        return m;
+    }
+
     private static byte Family(IPAddress ip) => ip.AddressFamily == AddressFamily.InterNetworkV6 ? Rtnl.AF_INET6 : Rtnl.AF_INET;
 
     private static byte[] ParseMac(string mac) =>
