@@ -15,6 +15,8 @@ public static class BerthCommand
         root.Subcommands.Add(PoolCommands.Build());
         root.Subcommands.Add(NetworkCommands.Build());
         root.Subcommands.Add(SysinfoCommand.Build());
+        root.Subcommands.Add(SvcsCommands.Svcs());
+        root.Subcommands.Add(SvcsCommands.Svcadm());
         return root;
     }
 

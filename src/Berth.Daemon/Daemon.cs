@@ -7,6 +7,7 @@ using Berth.Core.Instances.Containers;
 using Berth.Core.Networking;
 using Berth.Core.Storage;
 using Berth.Core.Store;
+using Berth.Core.Supervision;
 using Berth.Daemon.Endpoints;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -42,6 +43,7 @@ internal static class Daemon
             ErrorMap.WriteAsync(context, context.Features.Get<IExceptionHandlerFeature>()!.Error)));
         app.UseStatusCodePages(context => ErrorMap.WriteStatusAsync(context.HttpContext));
         app.UseWebSockets();
+        app.Use(RequestorMiddleware.InvokeAsync);
         app.MapOpenApi("/v1/openapi.json");
         MapEndpoints(app);
 
@@ -65,6 +67,7 @@ internal static class Daemon
         File.SetUnixFileMode(options.Socket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await File.WriteAllTextAsync(Path.Combine(options.RunDir, "berthd.pid"), $"{Environment.ProcessId}\n");
         SdNotify.Ready();
+        app.Services.GetRequiredService<DaemonComponents>().Set(DaemonComponents.Api, ServiceStates.Online);
         logger.LogInformation("berthd is serving on {Socket}", options.Socket);
         await app.WaitForShutdownAsync(ct);
         await app.StopAsync(CancellationToken.None);
@@ -81,6 +84,8 @@ internal static class Daemon
         PoolsEndpoints.Map(app);
         NetworksEndpoints.Map(app);
         SysinfoEndpoints.Map(app);
+        EventsEndpoints.Map(app);
+        SvcsEndpoints.Map(app);
     }
 
     internal static void AddServices(IServiceCollection services, BerthdOptions options)
@@ -100,7 +105,8 @@ internal static class Daemon
         services.AddSingleton(PidWatcher.Shared);
         services.AddSingleton<ICreateObserver, NoCreateObserver>();
         services.AddSingleton<InstanceService>();
-        services.AddSingleton(sp => new HostFacts(paths, CrunVersion(), Berth.Core.Host.Cgroups.CgroupHost.Detect().ToString().ToLowerInvariant()));
+        services.AddSingleton(sp => new HostFacts(paths, CrunVersion(), Berth.Core.Host.Cgroups.CgroupHost.Detect().ToString().ToLowerInvariant(), options.BootIdFile));
+        SupervisionServices.Add(services, options);
     }
 
     private static string CrunVersion()

@@ -28,6 +28,7 @@ public sealed partial class InstanceService
         Watch(manifest);
         reverter.Success();
         Log.Started(logger, manifest.Uuid!, pid);
+        Publish(Events.EventTypes.Started, manifest, new Dictionary<string, object?> { ["pid"] = pid });
         return manifest;
     }
 
@@ -72,7 +73,9 @@ public sealed partial class InstanceService
             await WaitForExitAsync(uuid, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
         }
 
-        return await CleanUpAfterExitAsync(manifest, ct).ConfigureAwait(false);
+        manifest = await CleanUpAfterExitAsync(manifest, ct).ConfigureAwait(false);
+        Publish(Events.EventTypes.Stopped, manifest, new Dictionary<string, object?> { ["exit_status"] = manifest.ExitStatus, ["requested"] = true, ["force"] = force });
+        return manifest;
     }
 
     private async Task KillQuietlyAsync(string uuid, string signal)
@@ -106,13 +109,13 @@ public sealed partial class InstanceService
     }
 
     /// <summary>Releases what a stopped container held (crun state, host veths) and records it as stopped.</summary>
-    private async Task<Manifest> CleanUpAfterExitAsync(Manifest manifest, CancellationToken ct)
+    private async Task<Manifest> CleanUpAfterExitAsync(Manifest manifest, CancellationToken ct, InstanceState after = InstanceState.Stopped)
     {
         string uuid = manifest.Uuid!;
         int? exit = containers.ReadExitStatus(uuid);
         await containers.DeleteAsync(uuid).ConfigureAwait(false);
         await plumber.DetachAsync(uuid, manifest.Nics?.Count ?? 0).ConfigureAwait(false);
-        manifest = await SaveAsync(manifest with { ExitStatus = exit ?? manifest.ExitStatus }, InstanceState.Stopped, null, ct).ConfigureAwait(false);
+        manifest = await SaveAsync(manifest with { ExitStatus = exit ?? manifest.ExitStatus }, after, null, ct).ConfigureAwait(false);
         Log.Stopped(logger, uuid, exit);
         return manifest;
     }
@@ -157,7 +160,7 @@ public sealed partial class InstanceService
                     return 0; // a stop or delete under way handles the exit itself
                 }
 
-                await CleanUpAfterExitAsync(manifest, CancellationToken.None).ConfigureAwait(false);
+                await HandleUnrequestedExitAsync(manifest, CancellationToken.None).ConfigureAwait(false);
                 return 0;
             }, CancellationToken.None).ConfigureAwait(false);
         }

@@ -9,9 +9,9 @@ public sealed partial class InstanceService
     /// <summary>
     /// Brings records and the host into agreement at daemon start: half-made instances are removed, running ones are
     /// watched again, exits that happened while berthd was down are recorded, and leftovers without a record go.
-    /// After a host boot, autoboot instances are started.
+    /// Autoboot after a host boot is the supervisor's (Supervision/Supervisor.Boot.cs), in dependency order.
     /// </summary>
-    public async Task ReconcileAsync(bool hostBooted, CancellationToken ct = default)
+    public async Task ReconcileAsync(CancellationToken ct = default)
     {
         IReadOnlyList<Manifest> all = await store.ListInstancesAsync(ct).ConfigureAwait(false);
         foreach (Manifest manifest in all)
@@ -28,24 +28,6 @@ public sealed partial class InstanceService
 
         HashSet<string> known = [.. all.Select(m => m.Uuid!)];
         await RemoveOrphansAsync(known, ct).ConfigureAwait(false);
-
-        if (hostBooted)
-        {
-            foreach (Manifest manifest in await store.ListInstancesAsync(ct).ConfigureAwait(false))
-            {
-                if (manifest.Autoboot != false && StateOf(manifest) == InstanceState.Stopped)
-                {
-                    try
-                    {
-                        await StartAsync(manifest.Uuid!, ct).ConfigureAwait(false);
-                    }
-                    catch (Exception e)
-                    {
-                        Log.AutobootFailed(logger, manifest.Uuid!, e);
-                    }
-                }
-            }
-        }
     }
 
     private async Task<int> ReconcileOneAsync(Manifest manifest, CancellationToken ct)

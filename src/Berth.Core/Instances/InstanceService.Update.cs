@@ -18,6 +18,7 @@ public sealed partial class InstanceService
             Lifecycle.Check(InstanceVerb.Update, StateOf(current), Name(current));
             (Manifest updated, IReadOnlyList<string> changed, IReadOnlyList<string> needRestart) =
                 Manifests.ManifestValidator.ValidateUpdate(current, patch);
+            Supervision.DependencyOrder.Check(updated, await store.ListInstancesAsync(ct).ConfigureAwait(false));
             bool running = StateOf(current) == InstanceState.Running;
 
             if (changed.Contains("quota"))
@@ -31,6 +32,7 @@ public sealed partial class InstanceService
             }
 
             updated = await SaveAsync(updated with { LastModified = DateTimeOffset.UtcNow }, ct).ConfigureAwait(false);
+            Publish(Events.EventTypes.Updated, updated, new Dictionary<string, object?> { ["changed"] = changed });
             return new UpdateResult { Manifest = updated, RestartRequired = running ? [.. needRestart] : [] };
         }, ct).ConfigureAwait(false);
     }

@@ -20,6 +20,8 @@ public sealed partial class InstanceService(
     NicPlumber plumber,
     PidWatcher watcher,
     ICreateObserver observer,
+    Events.EventBus events,
+    Supervision.ExitHistory exits,
     ILogger<InstanceService> logger)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();

@@ -14,6 +14,7 @@ public static partial class ManifestValidator
     {
         var errors = new ValidationErrors();
         Manifest? manifest = ValidateCore(body, errors);
+        CheckHealthCheckNics(manifest, errors);
         errors.ThrowIfAny();
         return manifest!;
     }
@@ -83,6 +84,9 @@ public static partial class ManifestValidator
             InternalMetadata = top.Get<Dictionary<string, string>>("internal_metadata"),
             Zpool = top.Get<string>("zpool"),
             Nics = nics,
+            DependsOn = top.Get<List<string>>("depends_on"),
+            HealthCheck = ReadHealthCheck(top.Get<string>("health_check"), errors),
+            Restart = top.Get<string>("restart"),
         };
     }
 

@@ -28,6 +28,8 @@ public enum PropertyType
     StringMap,
     NicArray,
     Timestamp,
+    /// <summary>An array of instance names: UUIDs or aliases (depends_on).</summary>
+    InstanceArray,
 }
 
 public enum PropertyUnit
@@ -67,6 +69,8 @@ public enum PropertyGroup
     Identity,
     Resources,
     Metadata,
+    /// <summary>How berthd starts, checks and restarts the instance.</summary>
+    Supervision,
     Network,
     Nic,
     ReadOnly,
