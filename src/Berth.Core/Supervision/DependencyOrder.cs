@@ -64,7 +64,8 @@ public static class DependencyOrder
             return;
         }
 
-        List<DependencyNode> nodes = [.. others.Where(m => m.Uuid != manifest.Uuid).Select(DependencyNode.Of), DependencyNode.Of(manifest)];
+        // The manifest first, so that a cycle is named from it.
+        List<DependencyNode> nodes = [DependencyNode.Of(manifest), .. others.Where(m => m.Uuid != manifest.Uuid).Select(DependencyNode.Of)];
         for (int i = 0; i < deps.Count; i++)
         {
             string path = $"depends_on[{i}]";
