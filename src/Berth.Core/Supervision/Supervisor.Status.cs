@@ -58,6 +58,11 @@ public sealed partial class Supervisor
         HealthResult? healthResult = m.HealthCheck is not null && m.State == "running"
             ? await health.FreshAsync(m, HealthMaxAge, ct).ConfigureAwait(false)
             : null;
+        if (m.State == "stopped" && _pending.TryGetValue(uuid, out PendingStart? pending) && pending.NotBefore is null)
+        {
+            pending.WaitingFor = await UnmetAsync(m, all, ct).ConfigureAwait(false); // now, not as of the last poll
+        }
+
         (string state, string? reason, List<string>? waiting) = Explain(m, record, healthResult);
         if (state == ServiceStates.Disabled && m.DependsOn is { Count: > 0 } && m.State == "stopped")
         {

@@ -20,11 +20,15 @@ internal sealed class Berthd : IAsyncDisposable
     private CancellationTokenSource? _inProcess;
     private Task<int>? _inProcessRun;
 
-    private Berthd(TestHost host)
+    private Berthd(TestHost host, string? bootIdFile = null)
     {
         Host = host;
+        BootIdFile = bootIdFile;
         Client = new BerthClient(host.Socket);
     }
+
+    /// <summary>The file berthd reads the boot id from (--boot-id-file), when the test simulates host boots; else the kernel's.</summary>
+    public string? BootIdFile { get; }
 
     public TestHost Host { get; }
 
@@ -33,9 +37,9 @@ internal sealed class Berthd : IAsyncDisposable
     public string LogPath => Path.Combine(Host.StateDir, "berthd.log");
 
     /// <summary>Starts berthd as its own process (as production runs it), set up for instances.</summary>
-    public static async Task<Berthd> StartAsync()
+    public static async Task<Berthd> StartAsync(string? bootIdFile = null)
     {
-        var berthd = new Berthd(await TestHost.CreateAsync());
+        var berthd = new Berthd(await TestHost.CreateAsync(), bootIdFile);
         await berthd.StartProcessAsync();
         await berthd.SetUpAsync();
         return berthd;
@@ -84,6 +88,12 @@ internal sealed class Berthd : IAsyncDisposable
                  })
         {
             psi.ArgumentList.Add(arg);
+        }
+
+        if (BootIdFile is not null)
+        {
+            psi.ArgumentList.Add("--boot-id-file");
+            psi.ArgumentList.Add(BootIdFile);
         }
 
         psi.Environment["LOG"] = LogPath;
