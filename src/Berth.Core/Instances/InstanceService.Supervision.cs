@@ -54,6 +54,21 @@ public sealed partial class InstanceService
         }
     }
 
+    /// <summary>Puts a stopped instance into maintenance (the supervisor's restarts keep failing); false when it is not stopped.</summary>
+    public async Task<bool> EnterMaintenanceAsync(string uuid, string reason, CancellationToken ct = default) =>
+        await WithLockAsync(uuid, async () =>
+        {
+            Manifest? manifest = await store.GetInstanceAsync(uuid, ct).ConfigureAwait(false);
+            if (manifest is null || StateOf(manifest) != InstanceState.Stopped)
+            {
+                return false;
+            }
+
+            manifest = await SaveAsync(manifest, InstanceState.Maintenance, null, ct).ConfigureAwait(false);
+            Publish(EventTypes.Maintenance, manifest, new Dictionary<string, object?> { ["reason"] = reason }, Requestor.Daemon);
+            return true;
+        }, ct).ConfigureAwait(false);
+
     private void Publish(string type, Manifest manifest, IReadOnlyDictionary<string, object?>? details = null, string? requestor = null) =>
         events.Publish(type, manifest, details, requestor);
 }

@@ -174,10 +174,40 @@ public sealed partial class Supervisor(
         {
             _startFailures[uuid] = $"{pending.Why} failed: {e.Message}";
             Log.StartFailed(logger, uuid, pending.Why, e);
+            if (pending.Attempt > 0)
+            {
+                await OnRestartFailedAsync(uuid, e).ConfigureAwait(false);
+            }
         }
         finally
         {
             _pending.TryRemove(new KeyValuePair<string, PendingStart>(uuid, pending));
+        }
+    }
+
+    // A crash-looping init can die before its start even completes: that counts as one more crash, so the loop still ends.
+    private async Task OnRestartFailedAsync(string uuid, Exception cause)
+    {
+        try
+        {
+            if (await store.GetInstanceAsync(uuid).ConfigureAwait(false) is not { State: "stopped" } manifest)
+            {
+                return;
+            }
+
+            switch (exits.RecordUnrequestedExit(manifest, manifest.ExitStatus, [$"start failed: {cause.Message}"], DateTimeOffset.UtcNow))
+            {
+                case ExitVerdict.Maintenance m:
+                    await instances.EnterMaintenanceAsync(uuid, m.Reason).ConfigureAwait(false);
+                    break;
+                case ExitVerdict.Restart r:
+                    Schedule(uuid, $"restart attempt {r.Attempt} after a failed start", r.Delay, r.Attempt);
+                    break;
+            }
+        }
+        catch (Exception e)
+        {
+            Log.EventFailed(logger, "restart", uuid, e);
         }
     }
 
