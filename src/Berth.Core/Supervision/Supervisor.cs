@@ -195,7 +195,9 @@ public sealed partial class Supervisor(
                 return;
             }
 
-            switch (exits.RecordUnrequestedExit(manifest, manifest.ExitStatus, [$"start failed: {cause.Message}"], DateTimeOffset.UtcNow))
+            // Keep the console lines of the last real exit: they say more than the failed start does.
+            List<string> lines = [.. exits.Get(uuid)?.LastLogLines ?? [], $"(berthd: the restart failed: {cause.Message})"];
+            switch (exits.RecordUnrequestedExit(manifest, manifest.ExitStatus, lines, DateTimeOffset.UtcNow))
             {
                 case ExitVerdict.Maintenance m:
                     await instances.EnterMaintenanceAsync(uuid, m.Reason).ConfigureAwait(false);
