@@ -34,7 +34,7 @@ internal static class Startup
         string bootId = BootId.Read(options.BootIdFile);
         string? lastBootId = await store.GetSettingAsync(BootIdSetting);
         bool hostBooted = lastBootId != bootId;
-        await services.GetRequiredService<InstanceService>().ReconcileAsync();
+        await services.GetRequiredService<InstanceService>().ReconcileAsync(hostBooted);
         await store.SetSettingAsync(BootIdSetting, bootId);
         // Autoboot runs in the background in dependency order, so the API serves while instances wait for theirs.
         await services.GetRequiredService<Supervisor>().BootAsync(hostBooted);

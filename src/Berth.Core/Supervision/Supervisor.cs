@@ -42,9 +42,10 @@ public sealed partial class Supervisor(
     }
 
     /// <summary>Starts following events; call once, before the API serves.</summary>
+    /// <remarks>From the first event kept: crashes reconciliation found (exits while berthd was down) get their restarts.</remarks>
     public void Run()
     {
-        EventBus.Subscription subscription = events.Subscribe();
+        EventBus.Subscription subscription = events.Subscribe(since: 0);
         _loop = Task.Run(() => FollowAsync(subscription, _stopping.Token));
     }
 

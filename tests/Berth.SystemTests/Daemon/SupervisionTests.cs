@@ -125,6 +125,28 @@ public sealed class SupervisionTests
     }
 
     [Fact]
+    public async Task AnExitWhileBerthdWasDownIsACrashItsRestartPolicyAnswers()
+    {
+        RootOnly.Require();
+        await using Berthd berthd = await Berthd.StartAsync();
+        string alias = $"sv-down-{Guid.NewGuid().ToString("N")[..6]}";
+        Manifest vm = await berthd.CreateAsync(Berthd.Manifest(alias, 81, """ "restart": "on-failure" """));
+
+        await berthd.KillAsync();
+        await CommandRunner.Default.RunCheckedAsync("crun", [$"--root={berthd.Host.RunDir}/crun", "kill", vm.Uuid!, "KILL"]);
+        Assert.True(await Poll.UntilAsync(async () =>
+            (await CommandRunner.Default.RunAsync("crun", [$"--root={berthd.Host.RunDir}/crun", "state", vm.Uuid!])).Stdout.Contains("\"stopped\"", StringComparison.Ordinal)));
+        await berthd.StartProcessAsync();
+
+        Assert.True(await Poll.UntilAsync(async () => (await berthd.Client.GetVmAsync(alias)) is { State: "running" } m && m.Pid != vm.Pid),
+            "the instance that crashed while berthd was down was not restarted");
+        List<InstanceEvent> events = await EventsAsync(berthd, alias);
+        Assert.Equal(["crashed", "restarted", "started"], events.Select(e => e.Type));
+        Assert.Equal(137, events[0].Details!["exit_status"].GetInt32());
+        Assert.True(await berthd.Host.PingAsync("10.77.0.81"));
+    }
+
+    [Fact]
     public async Task EventsStreamDeliversEveryLifecycleEventOfAScenarioInOrder()
     {
         RootOnly.Require();
