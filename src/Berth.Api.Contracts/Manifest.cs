@@ -30,6 +30,12 @@ public sealed record Manifest
     public List<Nic>? Nics { get; init; }
     /// <summary>vmadm's routes: destination (CIDR or host address) to gateway address, or "nics[N]" for a route on that nic's link.</summary>
     public Dictionary<string, string>? Routes { get; init; }
+    /// <summary>Instances (UUID or alias) that must be running, and answering their health_check, before this one starts.</summary>
+    public List<string>? DependsOn { get; init; }
+    /// <summary><c>tcp PORT</c>, or a shell command run inside the instance (exit 0 = healthy).</summary>
+    public string? HealthCheck { get; init; }
+    /// <summary>no, on-failure or always: what berthd does when init exits without a stop.</summary>
+    public string? Restart { get; init; }
 
     // Read-only: set by Berth, refused at create and update.
     public string? State { get; init; }

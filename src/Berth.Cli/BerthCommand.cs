@@ -17,6 +17,8 @@ public static class BerthCommand
         root.Subcommands.Add(SysinfoCommand.Build());
         root.Subcommands.Add(StatCommand.Build());
         root.Subcommands.Add(TopCommand.Build());
+        root.Subcommands.Add(SvcsCommands.Svcs());
+        root.Subcommands.Add(SvcsCommands.Svcadm());
         return root;
     }
 

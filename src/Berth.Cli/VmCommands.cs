@@ -15,7 +15,7 @@ public static class VmCommands
     {
         Command vm = Cli.Command("vm", "Create, inspect and drive instances (containers now, VMs later), as vmadm does",
             Create(), Validate(), VmListCommand.List(), VmListCommand.Lookup(), Get(), Start(), Stop(), Reboot(), Update(), Delete(),
-            VmConsoleCommand.Build(), Exec(), Info(), VmSendReceiveCommands.Send(), VmSendReceiveCommands.Receive());
+            VmConsoleCommand.Build(), Exec(), Info(), VmEventsCommand.Build(), VmSendReceiveCommands.Send(), VmSendReceiveCommands.Receive());
         foreach (Command snapshots in VmSnapshotCommands.Build())
         {
             vm.Subcommands.Add(snapshots);

@@ -15,4 +15,6 @@ public sealed class BerthdOptions
     /// <summary>A TCP address for Prometheus metrics; off by default.</summary>
     public string? MetricsListen { get; set; }
     public string Config { get; set; } = "/etc/berth/berthd.json";
+    /// <summary>Where the kernel's boot id is read; a changed id means a host boot (autoboot). Tests point it at a file of theirs.</summary>
+    public string BootIdFile { get; set; } = Berth.Core.Supervision.BootId.DefaultPath;
 }

@@ -7,6 +7,7 @@ using Berth.Core.Instances.Containers;
 using Berth.Core.Networking;
 using Berth.Core.Storage;
 using Berth.Core.Store;
+using Berth.Core.Supervision;
 using Berth.Daemon.Endpoints;
 using Berth.Daemon.Metrics;
 using Microsoft.AspNetCore.Diagnostics;
@@ -49,6 +50,7 @@ internal static class Daemon
         app.UseStatusCodePages(context => ErrorMap.WriteStatusAsync(context.HttpContext));
         app.UseWebSockets();
         MetricsPort.Restrict(app, options);
+        app.Use(RequestorMiddleware.InvokeAsync);
         app.MapOpenApi("/v1/openapi.json");
         MapEndpoints(app);
 
@@ -68,6 +70,7 @@ internal static class Daemon
         File.SetUnixFileMode(options.Socket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await File.WriteAllTextAsync(Path.Combine(options.RunDir, "berthd.pid"), $"{Environment.ProcessId}\n");
         SdNotify.Ready();
+        app.Services.GetRequiredService<DaemonComponents>().Set(DaemonComponents.Api, ServiceStates.Online);
         logger.LogInformation("berthd is serving on {Socket}", options.Socket);
         await app.WaitForShutdownAsync(ct);
         await app.StopAsync(CancellationToken.None);
@@ -85,6 +88,8 @@ internal static class Daemon
         NetworksEndpoints.Map(app);
         SysinfoEndpoints.Map(app);
         StatsEndpoints.Map(app);
+        EventsEndpoints.Map(app);
+        SvcsEndpoints.Map(app);
     }
 
     internal static void AddServices(IServiceCollection services, BerthdOptions options)
@@ -106,7 +111,8 @@ internal static class Daemon
         services.AddSingleton<Berth.Core.Metadata.MetadataServer>();
         services.AddSingleton<InstanceService>();
         services.AddSingleton<Berth.Core.Stats.StatsService>();
-        services.AddSingleton(sp => new HostFacts(paths, CrunVersion(), Berth.Core.Host.Cgroups.CgroupHost.Detect().ToString().ToLowerInvariant()));
+        services.AddSingleton(sp => new HostFacts(paths, CrunVersion(), Berth.Core.Host.Cgroups.CgroupHost.Detect().ToString().ToLowerInvariant(), options.BootIdFile));
+        SupervisionServices.Add(services, options);
     }
 
     private static string CrunVersion()

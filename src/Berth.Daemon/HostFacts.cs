@@ -4,9 +4,9 @@ using Berth.Core;
 namespace Berth.Daemon;
 
 /// <summary>Facts about the host read once at start (crun's version, boot id) and on demand (memory).</summary>
-internal sealed class HostFacts(BerthPaths paths, string crunVersion, string cgroupMode)
+internal sealed class HostFacts(BerthPaths paths, string crunVersion, string cgroupMode, string bootIdFile)
 {
-    public static string BootId() => File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
+    public string BootId() => Berth.Core.Supervision.BootId.Read(bootIdFile);
 
     public Sysinfo Sysinfo() => new()
     {

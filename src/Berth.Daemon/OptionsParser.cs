@@ -16,12 +16,13 @@ internal static class OptionsParser
         ["listen"] = (o, v) => o.Listen = v,
         ["metrics-listen"] = (o, v) => o.MetricsListen = v,
         ["config"] = (o, v) => o.Config = v,
+        ["boot-id-file"] = (o, v) => o.BootIdFile = v,
     };
 
     public const string Usage = """
         usage: berthd [--config FILE] [--socket PATH] [--state-dir DIR] [--run-dir DIR]
                       [--cgroup-parent NAME] [--bridge NAME] [--mdata-tools DIR] [--listen HOST:PORT]
-                      [--metrics-listen HOST:PORT]
+                      [--metrics-listen HOST:PORT] [--boot-id-file PATH]
         Every flag may also be a key of /etc/berth/berthd.json, spelled with underscores (state_dir).
         """;
 

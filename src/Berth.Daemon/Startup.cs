@@ -4,6 +4,7 @@ using Berth.Core.Instances;
 using Berth.Core.Networking;
 using Berth.Core.Storage;
 using Berth.Core.Store;
+using Berth.Core.Supervision;
 
 namespace Berth.Daemon;
 
@@ -30,11 +31,13 @@ internal static class Startup
         await services.GetRequiredService<NetworkService>().EnsureAllAsync(
             (name, e) => logger.LogError(e, "Network {Network}: its bridge cannot be set up", name));
 
-        string bootId = HostFacts.BootId();
+        string bootId = BootId.Read(options.BootIdFile);
         string? lastBootId = await store.GetSettingAsync(BootIdSetting);
         bool hostBooted = lastBootId != bootId;
         await services.GetRequiredService<InstanceService>().ReconcileAsync(hostBooted);
         await store.SetSettingAsync(BootIdSetting, bootId);
-        logger.LogInformation("Reconciled instances{Boot}", hostBooted ? " after a host boot (autoboot instances started)" : "");
+        // Autoboot runs in the background in dependency order, so the API serves while instances wait for theirs.
+        await services.GetRequiredService<Supervisor>().BootAsync(hostBooted);
+        logger.LogInformation("Reconciled instances{Boot}", hostBooted ? " after a host boot (autoboot instances starting)" : "");
     }
 }

@@ -20,6 +20,7 @@ public sealed partial class InstanceService
         Manifest manifest = Manifests.ManifestValidator.Validate(body);
         timer.Begin("plan");
         Plan plan = await PlanAsync(manifest, ct).ConfigureAwait(false);
+        Supervision.DependencyOrder.Check(manifest, await store.ListInstancesAsync(ct).ConfigureAwait(false));
         string uuid = manifest.Uuid!;
         DateTimeOffset now = DateTimeOffset.UtcNow;
         manifest = manifest with { Resolvers = manifest.Resolvers ?? plan.Resolvers?.ToList(), State = InstanceState.Provisioning.ToWire(), CreateTimestamp = now, LastModified = now };
@@ -65,6 +66,12 @@ public sealed partial class InstanceService
 
             reverter.Success();
             Log.Created(logger, uuid, manifest.Alias, manifest.State, timer.TotalMilliseconds, timer.ToString());
+            Publish(Events.EventTypes.Created, manifest, new Dictionary<string, object?> { ["brand"] = manifest.Brand, ["state"] = manifest.State });
+            if (manifest.Pid is int started)
+            {
+                Publish(Events.EventTypes.Started, manifest, new Dictionary<string, object?> { ["pid"] = started });
+            }
+
             return manifest;
         }), ct).ConfigureAwait(false);
     }

@@ -19,6 +19,7 @@ public sealed partial class InstanceService
             }
 
             await DestroyAsync(manifest, ct).ConfigureAwait(false);
+            Publish(Events.EventTypes.Deleted, manifest);
             return 0;
         }, ct).ConfigureAwait(false);
         _locks.TryRemove(found.Uuid!, out _);

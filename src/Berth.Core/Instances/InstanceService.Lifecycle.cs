@@ -35,6 +35,7 @@ public sealed partial class InstanceService
         reverter.Success();
         Log.Started(logger, manifest.Uuid!, pid);
         await LaunchUserScriptOnceAsync(manifest, ct).ConfigureAwait(false);
+        Publish(Events.EventTypes.Started, manifest, new Dictionary<string, object?> { ["pid"] = pid });
         return manifest;
     }
 
@@ -79,7 +80,9 @@ public sealed partial class InstanceService
             await WaitForExitAsync(uuid, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
         }
 
-        return await CleanUpAfterExitAsync(manifest, ct).ConfigureAwait(false);
+        manifest = await CleanUpAfterExitAsync(manifest, ct).ConfigureAwait(false);
+        Publish(Events.EventTypes.Stopped, manifest, new Dictionary<string, object?> { ["exit_status"] = manifest.ExitStatus, ["requested"] = true, ["force"] = force });
+        return manifest;
     }
 
     private async Task KillQuietlyAsync(string uuid, string signal)
@@ -113,14 +116,14 @@ public sealed partial class InstanceService
     }
 
     /// <summary>Releases what a stopped container held (crun state, host veths) and records it as stopped.</summary>
-    private async Task<Manifest> CleanUpAfterExitAsync(Manifest manifest, CancellationToken ct)
+    private async Task<Manifest> CleanUpAfterExitAsync(Manifest manifest, CancellationToken ct, InstanceState after = InstanceState.Stopped)
     {
         string uuid = manifest.Uuid!;
         int? exit = containers.ReadExitStatus(uuid);
         await containers.DeleteAsync(uuid).ConfigureAwait(false);
         await plumber.DetachAsync(uuid, NicPlanner.Indexes(manifest)).ConfigureAwait(false);
         metadata.Stop(uuid);
-        manifest = await SaveAsync(manifest with { ExitStatus = exit ?? manifest.ExitStatus }, InstanceState.Stopped, null, ct).ConfigureAwait(false);
+        manifest = await SaveAsync(manifest with { ExitStatus = exit ?? manifest.ExitStatus }, after, null, ct).ConfigureAwait(false);
         Log.Stopped(logger, uuid, exit);
         return manifest;
     }
@@ -165,7 +168,7 @@ public sealed partial class InstanceService
                     return 0; // a stop or delete under way handles the exit itself
                 }
 
-                await CleanUpAfterExitAsync(manifest, CancellationToken.None).ConfigureAwait(false);
+                await HandleUnrequestedExitAsync(manifest, CancellationToken.None).ConfigureAwait(false);
                 return 0;
             }, CancellationToken.None).ConfigureAwait(false);
         }

@@ -38,8 +38,5 @@ public sealed partial class InstanceService
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Reconciling instance {Uuid} failed")]
         public static partial void ReconcileFailed(ILogger logger, string uuid, Exception exception);
-
-        [LoggerMessage(Level = LogLevel.Error, Message = "Autoboot of instance {Uuid} failed")]
-        public static partial void AutobootFailed(ILogger logger, string uuid, Exception exception);
     }
 }

@@ -9,16 +9,17 @@ public sealed partial class InstanceService
     /// <summary>
     /// Brings records and the host into agreement at daemon start: half-made instances are removed, running ones are
     /// watched again, exits that happened while berthd was down are recorded, and leftovers without a record go.
-    /// After a host boot, autoboot instances are started.
+    /// Autoboot after a host boot is the supervisor's (Supervision/Supervisor.Boot.cs), in dependency order; without a
+    /// host boot, an instance whose init exited while berthd was down is handled as a crash (its restart policy applies).
     /// </summary>
-    public async Task ReconcileAsync(bool hostBooted, CancellationToken ct = default)
+    public async Task ReconcileAsync(bool hostBooted = false, CancellationToken ct = default)
     {
         IReadOnlyList<Manifest> all = await store.ListInstancesAsync(ct).ConfigureAwait(false);
         foreach (Manifest manifest in all)
         {
             try
             {
-                await WithLockAsync(manifest.Uuid!, () => ReconcileOneAsync(manifest, ct), ct).ConfigureAwait(false);
+                await WithLockAsync(manifest.Uuid!, () => ReconcileOneAsync(manifest, hostBooted, ct), ct).ConfigureAwait(false);
             }
             catch (Exception e)
             {
@@ -29,27 +30,9 @@ public sealed partial class InstanceService
         HashSet<string> known = [.. all.Select(m => m.Uuid!)];
         await RemoveOrphansAsync(known, ct).ConfigureAwait(false);
         await store.ReleaseOrphanAddressesAsync(ct).ConfigureAwait(false);
-
-        if (hostBooted)
-        {
-            foreach (Manifest manifest in await store.ListInstancesAsync(ct).ConfigureAwait(false))
-            {
-                if (manifest.Autoboot != false && StateOf(manifest) == InstanceState.Stopped)
-                {
-                    try
-                    {
-                        await StartAsync(manifest.Uuid!, ct).ConfigureAwait(false);
-                    }
-                    catch (Exception e)
-                    {
-                        Log.AutobootFailed(logger, manifest.Uuid!, e);
-                    }
-                }
-            }
-        }
     }
 
-    private async Task<int> ReconcileOneAsync(Manifest manifest, CancellationToken ct)
+    private async Task<int> ReconcileOneAsync(Manifest manifest, bool hostBooted, CancellationToken ct)
     {
         string uuid = manifest.Uuid!;
         InstanceState state = StateOf(manifest);
@@ -69,7 +52,12 @@ public sealed partial class InstanceService
             return 0;
         }
 
-        if (state is InstanceState.Running or InstanceState.Stopping || status is not null)
+        if (state == InstanceState.Running && !hostBooted && status is null or { Status: "stopped" })
+        {
+            // Init exited while berthd was down (not with the host): a crash like one seen live.
+            await HandleUnrequestedExitAsync(manifest, ct).ConfigureAwait(false);
+        }
+        else if (state is InstanceState.Running or InstanceState.Stopping || status is not null)
         {
             // It exited while berthd was down, or a start died half way: record the exit and release what it held.
             await CleanUpAfterExitAsync(manifest, ct).ConfigureAwait(false);

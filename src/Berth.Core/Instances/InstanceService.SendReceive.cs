@@ -113,6 +113,7 @@ public sealed partial class InstanceService
                 manifest = await SaveAsync(manifest, InstanceState.Stopped, null, ct).ConfigureAwait(false);
                 reverter.Success();
                 SendLog.Received(logger, uuid, header.Manifest.Uuid!, pool.Spec.Name, header.Snapshot);
+                Publish(Events.EventTypes.Created, manifest, new Dictionary<string, object?> { ["received"] = true, ["snapshot"] = header.Snapshot });
                 return manifest;
             }).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
@@ -195,6 +196,7 @@ public sealed partial class InstanceService
                 }
 
                 SendLog.Received(logger, uuid, uuid, pool.Spec.Name, header.Snapshot);
+                Publish(Events.EventTypes.Updated, manifest, new Dictionary<string, object?> { ["received"] = true, ["snapshot"] = header.Snapshot });
                 return manifest;
             }).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);

@@ -28,6 +28,7 @@ public sealed partial class InstanceService
             await SnapshotConsistentAsync(manifest, pool, dataset, name, ct).ConfigureAwait(false);
 
             Log.SnapshotTaken(logger, manifest.Uuid!, name);
+            Publish(Events.EventTypes.Snapshot, manifest, new Dictionary<string, object?> { ["action"] = "created", ["name"] = name });
             return await FindSnapshotAsync(pool, dataset, name, manifest, ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
     }
@@ -82,6 +83,7 @@ public sealed partial class InstanceService
             }
 
             Log.RolledBack(logger, manifest.Uuid!, name, savedAs);
+            Publish(Events.EventTypes.Snapshot, manifest, new Dictionary<string, object?> { ["action"] = "rolled_back", ["name"] = name, ["saved_as"] = savedAs });
             if (running)
             {
                 manifest = await StartLockedAsync(manifest, ct).ConfigureAwait(false);
@@ -101,6 +103,7 @@ public sealed partial class InstanceService
             Lifecycle.Check(InstanceVerb.Snapshot, StateOf(manifest), Name(manifest));
             await pools.Get(manifest.Zpool).DeleteSnapshotAsync(InstanceDataset(manifest.Uuid!), name, ct).ConfigureAwait(false);
             Log.SnapshotDeleted(logger, manifest.Uuid!, name);
+            Publish(Events.EventTypes.Snapshot, manifest, new Dictionary<string, object?> { ["action"] = "deleted", ["name"] = name });
             return 0;
         }, ct).ConfigureAwait(false);
     }

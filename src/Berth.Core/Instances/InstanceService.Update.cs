@@ -19,6 +19,7 @@ public sealed partial class InstanceService
             (JsonElement others, NicActions? nicActions) = NicActions.Split(patch);
             (Manifest updated, IReadOnlyList<string> changed, IReadOnlyList<string> needRestart) =
                 Manifests.ManifestValidator.ValidateUpdate(current, others);
+            Supervision.DependencyOrder.Check(updated, await store.ListInstancesAsync(ct).ConfigureAwait(false));
             bool running = StateOf(current) == InstanceState.Running;
             if (nicActions is not null)
             {
@@ -36,6 +37,7 @@ public sealed partial class InstanceService
             }
 
             updated = await SaveAsync(updated with { LastModified = DateTimeOffset.UtcNow }, ct).ConfigureAwait(false);
+            Publish(Events.EventTypes.Updated, updated, new Dictionary<string, object?> { ["changed"] = changed });
             return new UpdateResult { Manifest = updated, RestartRequired = running ? [.. needRestart] : [] };
         }, ct).ConfigureAwait(false);
     }

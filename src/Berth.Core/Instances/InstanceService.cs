@@ -21,6 +21,8 @@ public sealed partial class InstanceService(
     PidWatcher watcher,
     Metadata.MetadataServer metadata,
     ICreateObserver observer,
+    Events.EventBus events,
+    Supervision.ExitHistory exits,
     ILogger<InstanceService> logger)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();

@@ -37,7 +37,8 @@ public static class Lifecycle
         new Dictionary<InstanceState, IReadOnlySet<InstanceState>>
         {
             [S.Provisioning] = new HashSet<S> { S.Stopped, S.Running, S.Failed, S.Deleted },
-            [S.Stopped] = new HashSet<S> { S.Running, S.Failed, S.Deleted },
+            // Stopped -> maintenance: a restart that could not even start the instance counts as one more crash.
+            [S.Stopped] = new HashSet<S> { S.Running, S.Failed, S.Maintenance, S.Deleted },
             [S.Running] = new HashSet<S> { S.Stopping, S.Stopped, S.Running, S.Failed, S.Maintenance, S.Deleted },
             [S.Stopping] = new HashSet<S> { S.Stopping, S.Stopped, S.Failed, S.Deleted },
             [S.Failed] = new HashSet<S> { S.Running, S.Stopping, S.Stopped, S.Failed, S.Deleted },

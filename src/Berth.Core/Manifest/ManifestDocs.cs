@@ -13,6 +13,7 @@ public static class ManifestDocs
         (PropertyGroup.Network, "Network", "DNS and network interfaces."),
         (PropertyGroup.Nic, "Fields of each nics[] entry", "Give `ip` with `netmask` (as vmadm) or `ips` as CIDR, not both."),
         (PropertyGroup.Metadata, "Tags and metadata", "Maps of keys to values."),
+        (PropertyGroup.Supervision, "Supervision", "How berthd starts, checks and restarts the instance (docs/supervision.md)."),
         (PropertyGroup.ReadOnly, "Read-only", "Set by Berth and shown by `vm get`; refused at create and update."),
     ];
 
@@ -88,6 +89,7 @@ public static class ManifestDocs
         PropertyType.TagMap => "object (string, number, boolean values)",
         PropertyType.StringMap => "object (string values)",
         PropertyType.NicArray => "array of nic",
+        PropertyType.InstanceArray => "array of UUID or alias",
         PropertyType.Ipv4 => "IPv4",
         PropertyType.Mac => "MAC",
         PropertyType.Uuid => "UUID",

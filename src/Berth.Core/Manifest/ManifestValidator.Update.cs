@@ -62,6 +62,8 @@ public static partial class ManifestValidator
             LastModified = current.LastModified,
             ExitStatus = current.ExitStatus,
         };
+        CheckHealthCheckNics(updated, errors);
+        errors.ThrowIfAny();
         JsonElement after = JsonSerializer.SerializeToElement(updated, BerthJson.Default.Manifest);
         List<string> changed = PropertyTable.TopLevel.Values
             .Where(def => !def.ReadOnly && !SameValue(before, after, def.Name))

@@ -14,6 +14,7 @@ public static partial class ManifestValidator
     {
         var errors = new ValidationErrors();
         Manifest? manifest = ValidateCore(body, errors);
+        CheckHealthCheckNics(manifest, errors);
         errors.ThrowIfAny();
         return manifest!;
     }
@@ -86,6 +87,9 @@ public static partial class ManifestValidator
             Zpool = top.Get<string>("zpool"),
             Nics = nics,
             Routes = routes,
+            DependsOn = top.Get<List<string>>("depends_on"),
+            HealthCheck = ReadHealthCheck(top.Get<string>("health_check"), errors),
+            Restart = top.Get<string>("restart"),
         };
     }
 

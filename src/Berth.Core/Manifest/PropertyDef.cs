@@ -30,6 +30,8 @@ public enum PropertyType
     Timestamp,
     /// <summary>An object of destination (address or CIDR) to gateway address or "nics[N]" (vmadm's routes).</summary>
     RouteMap,
+    /// <summary>An array of instance names: UUIDs or aliases (depends_on).</summary>
+    InstanceArray,
 }
 
 public enum PropertyUnit
@@ -69,6 +71,8 @@ public enum PropertyGroup
     Identity,
     Resources,
     Metadata,
+    /// <summary>How berthd starts, checks and restarts the instance.</summary>
+    Supervision,
     Network,
     Nic,
     ReadOnly,

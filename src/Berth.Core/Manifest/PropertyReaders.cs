@@ -24,6 +24,7 @@ internal static partial class PropertyReaders
         PropertyType.CidrArray => ReadArray(def, value, path, errors, TryCidr, "an IPv4 address in CIDR form (like 10.0.0.5/24)"),
         PropertyType.TagMap => ReadMap(value, path, errors, stringsOnly: false),
         PropertyType.StringMap => ReadMap(value, path, errors, stringsOnly: true),
+        PropertyType.InstanceArray => ReadArray(def, value, path, errors, TryHostname, "a UUID or alias of an instance"),
         PropertyType.Timestamp => ReadText(value, path, errors, TryTimestamp, "an ISO 8601 timestamp"),
         PropertyType.RouteMap => ReadRoutes(value, path, errors),
         PropertyType.NicArray => throw new InvalidOperationException("nics are read by ManifestValidator.Nics"),

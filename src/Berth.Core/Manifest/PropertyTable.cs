@@ -8,6 +8,7 @@ namespace Berth.Core.Manifests;
 public static class PropertyTable
 {
     private static readonly string[] s_lx = ["lx"];
+    private static readonly string[] s_restartModes = ["no", "on-failure", "always"];
 
     /// <summary>Brands Berth knows of but cannot run yet; they are refused as "not supported yet".</summary>
     public static IReadOnlyList<string> UnsupportedBrands { get; } = ["kvm", "bhyve", "joyent", "joyent-minimal", "builder"];
@@ -111,6 +112,17 @@ public static class PropertyTable
         P("internal_metadata", G.Metadata, T.StringMap, update: UpdateMode.Live,
             mechanism: "served to the instance read-only by the metadata service",
             description: "Keys and string values for operators; the instance cannot change them."),
+
+        // Supervision (docs/supervision.md)
+        P("depends_on", G.Supervision, T.InstanceArray, Count, update: UpdateMode.Live, min: 0, max: 32, origin: PropertyOrigin.Berth,
+            mechanism: "berthd's supervisor: autoboot and restarts wait until each is running and passes its health_check",
+            description: "Instances (UUID or alias) that must be running, and answering their `health_check` if they have one, before this one is started at boot. A cycle is refused."),
+        P("health_check", G.Supervision, T.String, update: UpdateMode.Live, origin: PropertyOrigin.Berth,
+            mechanism: "`tcp PORT`: berthd connects to the primary nic's address; else `/bin/sh -c` inside the instance (`crun exec`), exit 0 = healthy",
+            description: "How berthd tells that the running instance works: `tcp PORT`, or a shell command run inside. Failing while running makes `svcs` show it degraded."),
+        P("restart", G.Supervision, T.Choice, @default: "no", update: UpdateMode.Live, choices: s_restartModes, origin: PropertyOrigin.Berth,
+            mechanism: "berthd's supervisor, on the monitor's exit notice: backoff from 100 ms doubling to 30 s; 5 unrequested exits within 60 s put it into maintenance",
+            description: "What berthd does when init exits without a stop: `no`, `on-failure` (non-zero status) or `always`. Leave maintenance with `berth svcadm clear`."),
 
         // Read-only
         P("state", G.ReadOnly, T.String, onCreate: false, update: UpdateMode.No,

@@ -36,6 +36,13 @@ public sealed class BadManifestTests
     [InlineData("{'brand':'lx','image_uuid':'IMG','max_lwps':5}", "max_lwps", "below the minimum of 10")]
     [InlineData("{'brand':'lx','image_uuid':'IMG','quota':'10G'}", "quota", "\"10G\" is not an integer (GiB)")]
     [InlineData("{'brand':'lx','image_uuid':'IMG','quota':-1}", "quota", "below the minimum of 0 (GiB)")]
+    // supervision
+    [InlineData("{'brand':'lx','image_uuid':'IMG','restart':'sometimes'}", "restart", "is not one of no, on-failure, always")]
+    [InlineData("{'brand':'lx','image_uuid':'IMG','health_check':'tcp 99999'}", "health_check", "is not \"tcp PORT\" with a port from 1 to 65535")]
+    [InlineData("{'brand':'lx','image_uuid':'IMG','health_check':' '}", "health_check", "is empty")]
+    [InlineData("{'brand':'lx','image_uuid':'IMG','health_check':'tcp 80'}", "health_check", "a tcp check needs a nic with an address")]
+    [InlineData("{'brand':'lx','image_uuid':'IMG','depends_on':'db'}", "depends_on", "is not an array")]
+    [InlineData("{'brand':'lx','image_uuid':'IMG','depends_on':['db_1']}", "depends_on[0]", "is not a UUID or alias of an instance")]
     // identity
     [InlineData("{'brand':'lx','image_uuid':'IMG','uuid':'not-a-uuid'}", "uuid", "\"not-a-uuid\" is not a UUID")]
     [InlineData("{'brand':'lx','image_uuid':'IMG','uuid':'{3e2b1d5c-5f0e-4c1a-9d8e-000000000002}'}", "uuid", "is not a UUID")]
