@@ -67,10 +67,10 @@ PREFIX=${NET#*/}
 BASE=${NET%/*}; BASE=${BASE%.*}   # a.b.c of the subnet; instance i gets a.b.(c + (i+10)/250).((i+10)%250 + 2)
 POOL_DIR=$(berth pool list -j | jq -r '.[0].mountpoint')
 
-create() { # alias ip [extra json]
+create() { # alias ip [cpu_shares]
     local uuid
-    uuid=$(jq -n --arg a "$1" --arg ip "$2" --arg img "$BUSYBOX_IMAGE_UUID" --arg prefix "$PREFIX" \
-        '{brand:"lx", alias:$a, image_uuid:$img, max_physical_memory:64, quota:0,
+    uuid=$(jq -n --arg a "$1" --arg ip "$2" --arg img "$BUSYBOX_IMAGE_UUID" --arg prefix "$PREFIX" --argjson shares "${3:-100}" \
+        '{brand:"lx", alias:$a, image_uuid:$img, max_physical_memory:64, quota:0, cpu_shares:$shares,
           nics:[{nic_tag:"admin", ips:[$ip + "/" + $prefix]}]}' | berth vm create -f -)
     CREATED+=("$uuid")
     echo "$uuid"
@@ -85,7 +85,8 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 time_host() { /bin/busybox time -p /bin/busybox sh -c "$1" 2>&1 >/dev/null | awk '/^real/ { print $2 }'; }
 time_vm() { berth vm exec "$VM" -- time -p sh -c "$1" 2>&1 >/dev/null | awk '/^real/ { print $2 }'; }
 
-VM=$(create "ov${ID}w" "$(ip_of 0)")
+# cpu_shares 1024: the kernel's weight of the host's own processes, so that both sides compete alike on a busy host.
+VM=$(create "ov${ID}w" "$(ip_of 0)" 1024)
 CPU="dd if=/dev/zero bs=1M count=$CPU_MB 2>/dev/null | sha256sum"
 HOST_FILE="$POOL_DIR/bench-host-$ID.dd"
 IO_HOST="dd if=/dev/zero of=$HOST_FILE bs=1M count=$IO_MB oflag=direct; rm -f $HOST_FILE"
@@ -102,6 +103,7 @@ for w in cpu io; do
 done
 rm -f /tmp/ov$ID.*
 
+(( IDLE > 0 )) || exit 0
 log "creating $IDLE idle instances"
 for i in $(seq 1 "$IDLE"); do create "ov${ID}i$i" "$(ip_of "$i")" >/dev/null; done
 ticks() { awk '{ print $14 + $15 }' "/proc/$DAEMON/stat"; }

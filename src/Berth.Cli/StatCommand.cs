@@ -54,7 +54,7 @@ internal static class Refresh
 {
     public static Option<double> IntervalOption() => new("--interval", "-i")
     {
-        Description = "Seconds between refreshes, also the window rates are measured over (default 2)",
+        Description = "Seconds between refreshes, also the window rates are measured over",
         DefaultValueFactory = _ => 2,
     };
 
