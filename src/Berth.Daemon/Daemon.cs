@@ -80,6 +80,7 @@ internal static class Daemon
         ImagesEndpoints.Map(app);
         PoolsEndpoints.Map(app);
         NetworksEndpoints.Map(app);
+        FirewallEndpoints.Map(app);
         SysinfoEndpoints.Map(app);
     }
 
@@ -100,6 +101,7 @@ internal static class Daemon
         services.AddSingleton(PidWatcher.Shared);
         services.AddSingleton<ICreateObserver, NoCreateObserver>();
         services.AddSingleton<InstanceService>();
+        services.AddFirewall();
         services.AddSingleton(sp => new HostFacts(paths, CrunVersion(), Berth.Core.Host.Cgroups.CgroupHost.Detect().ToString().ToLowerInvariant()));
     }
 

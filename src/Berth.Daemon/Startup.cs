@@ -34,6 +34,7 @@ internal static class Startup
         string? lastBootId = await store.GetSettingAsync(BootIdSetting);
         bool hostBooted = lastBootId != bootId;
         await services.GetRequiredService<InstanceService>().ReconcileAsync(hostBooted);
+        await services.GetRequiredService<Berth.Core.Firewall.FirewallService>().StartAsync(); // replaces Berth's tables, never adds to them
         await store.SetSettingAsync(BootIdSetting, bootId);
         logger.LogInformation("Reconciled instances{Boot}", hostBooted ? " after a host boot (autoboot instances started)" : "");
     }

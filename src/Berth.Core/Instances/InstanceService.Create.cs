@@ -28,7 +28,9 @@ public sealed partial class InstanceService
         {
             await BeginStepAsync("record", uuid, timer).ConfigureAwait(false);
             await store.InsertInstanceAsync(manifest, ct).ConfigureAwait(false);
+            reverter.Add("firewall", () => changes.InstanceChangedAsync(manifest, null)); // runs after the record is gone
             reverter.Add("record", () => store.DeleteInstanceAsync(uuid));
+            await changes.InstanceChangedAsync(null, manifest, ct).ConfigureAwait(false); // anti-spoofing before any nic exists
 
             await BeginStepAsync("dataset", uuid, timer).ConfigureAwait(false);
             await images.EnsureOnPoolAsync(plan.Image, plan.Pool, ct).ConfigureAwait(false);

@@ -111,6 +111,7 @@ public sealed partial class InstanceService
 
                 await KeepImageAsync(header, uuid, ct).ConfigureAwait(false);
                 manifest = await SaveAsync(manifest, InstanceState.Stopped, null, ct).ConfigureAwait(false);
+                await changes.InstanceChangedAsync(null, manifest, ct).ConfigureAwait(false);
                 reverter.Success();
                 SendLog.Received(logger, uuid, header.Manifest.Uuid!, pool.Spec.Name, header.Snapshot);
                 return manifest;
@@ -184,6 +185,7 @@ public sealed partial class InstanceService
                 }
 
                 manifest = await SaveAsync(manifest, InstanceState.Stopped, null, ct).ConfigureAwait(false);
+                await changes.InstanceChangedAsync(existing, manifest, ct).ConfigureAwait(false);
                 reverter.Success();
                 try
                 {

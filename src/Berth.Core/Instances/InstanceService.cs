@@ -20,6 +20,7 @@ public sealed partial class InstanceService(
     NicPlumber plumber,
     PidWatcher watcher,
     ICreateObserver observer,
+    IInstanceChangeHook changes,
     ILogger<InstanceService> logger)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();

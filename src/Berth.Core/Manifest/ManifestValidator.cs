@@ -83,6 +83,7 @@ public static partial class ManifestValidator
             InternalMetadata = top.Get<Dictionary<string, string>>("internal_metadata"),
             Zpool = top.Get<string>("zpool"),
             Nics = nics,
+            FirewallEnabled = top.Get<bool?>("firewall_enabled"),
         };
     }
 

@@ -18,5 +18,10 @@ internal static class SchemaMigrations
         CREATE TABLE networks (uuid TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, network TEXT NOT NULL);
         CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         """,
+
+        // 1 -> 2: firewall rules (fwadm's), as their wire JSON.
+        """
+        CREATE TABLE fw_rules (uuid TEXT PRIMARY KEY, rule TEXT NOT NULL);
+        """,
     ];
 }
