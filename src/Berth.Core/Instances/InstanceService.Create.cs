@@ -31,6 +31,7 @@ public sealed partial class InstanceService
             reverter.Add("firewall", () => changes.InstanceChangedAsync(manifest, null)); // runs after the record is gone
             reverter.Add("record", () => store.DeleteInstanceAsync(uuid));
             await changes.InstanceChangedAsync(null, manifest, ct).ConfigureAwait(false); // anti-spoofing before any nic exists
+            Manifest recorded = manifest;
 
             await BeginStepAsync("dataset", uuid, timer).ConfigureAwait(false);
             await images.EnsureOnPoolAsync(plan.Image, plan.Pool, ct).ConfigureAwait(false);
@@ -55,6 +56,7 @@ public sealed partial class InstanceService
                 Watch(manifest);
             }
 
+            await changes.InstanceChangedAsync(recorded, manifest, ct).ConfigureAwait(false); // a no-op unless nics changed since
             reverter.Success();
             Log.Created(logger, uuid, manifest.Alias, manifest.State, timer.TotalMilliseconds, timer.ToString());
             return manifest;
