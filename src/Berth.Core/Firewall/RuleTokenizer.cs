@@ -19,12 +19,7 @@ public enum TokenKind
 public readonly record struct Token(TokenKind Kind, string Text, int Offset)
 {
     /// <summary>The token as an error message shows it.</summary>
-    public string Shown => Kind switch
-    {
-        TokenKind.End => "the end of the rule",
-        TokenKind.Quoted => $"\"{Text}\"",
-        _ => $"\"{Text}\"",
-    };
+    public string Shown => Kind == TokenKind.End ? "the end of the rule" : $"\"{Text}\"";
 
     public bool Is(string keyword) => Kind == TokenKind.Word && string.Equals(Text, keyword, StringComparison.OrdinalIgnoreCase);
 }
