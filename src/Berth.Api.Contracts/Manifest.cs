@@ -36,6 +36,8 @@ public sealed record Manifest
     public string? HealthCheck { get; init; }
     /// <summary>no, on-failure or always: what berthd does when init exits without a stop.</summary>
     public string? Restart { get; init; }
+    /// <summary>fwadm's rules apply to the instance: inbound blocked and outbound allowed unless a rule says otherwise.</summary>
+    public bool? FirewallEnabled { get; init; }
 
     // Read-only: set by Berth, refused at create and update.
     public string? State { get; init; }
@@ -62,4 +64,12 @@ public sealed record Nic
     public string? Gateway { get; init; }
     public string? Mac { get; init; }
     public bool? Primary { get; init; }
+    /// <summary>The instance may send from IPs other than its own (anti-spoofing off for IPs).</summary>
+    public bool? AllowIpSpoofing { get; init; }
+    /// <summary>The instance may send from MACs other than the nic's.</summary>
+    public bool? AllowMacSpoofing { get; init; }
+    /// <summary>The instance may answer DHCP (act as a DHCP server).</summary>
+    public bool? AllowDhcpSpoofing { get; init; }
+    /// <summary>More IPs or CIDR subnets the instance may send from.</summary>
+    public List<string>? AllowedIps { get; init; }
 }

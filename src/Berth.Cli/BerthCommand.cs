@@ -14,6 +14,7 @@ public static class BerthCommand
         root.Subcommands.Add(ImageCommands.Build());
         root.Subcommands.Add(PoolCommands.Build());
         root.Subcommands.Add(NetworkCommands.Build());
+        root.Subcommands.Add(FwCommands.Build());
         root.Subcommands.Add(SysinfoCommand.Build());
         root.Subcommands.Add(StatCommand.Build());
         root.Subcommands.Add(TopCommand.Build());

@@ -86,6 +86,7 @@ internal static class Daemon
         ImagesEndpoints.Map(app);
         PoolsEndpoints.Map(app);
         NetworksEndpoints.Map(app);
+        FirewallEndpoints.Map(app);
         SysinfoEndpoints.Map(app);
         StatsEndpoints.Map(app);
         EventsEndpoints.Map(app);
@@ -111,6 +112,7 @@ internal static class Daemon
         services.AddSingleton<Berth.Core.Metadata.MetadataServer>();
         services.AddSingleton<InstanceService>();
         services.AddSingleton<Berth.Core.Stats.StatsService>();
+        services.AddFirewall();
         services.AddSingleton(sp => new HostFacts(paths, CrunVersion(), Berth.Core.Host.Cgroups.CgroupHost.Detect().ToString().ToLowerInvariant(), options.BootIdFile));
         SupervisionServices.Add(services, options);
     }

@@ -35,6 +35,7 @@ internal static class Startup
         string? lastBootId = await store.GetSettingAsync(BootIdSetting);
         bool hostBooted = lastBootId != bootId;
         await services.GetRequiredService<InstanceService>().ReconcileAsync(hostBooted);
+        await services.GetRequiredService<Berth.Core.Firewall.FirewallService>().StartAsync(); // replaces Berth's tables, never adds to them
         await store.SetSettingAsync(BootIdSetting, bootId);
         // Autoboot runs in the background in dependency order, so the API serves while instances wait for theirs.
         await services.GetRequiredService<Supervisor>().BootAsync(hostBooted);

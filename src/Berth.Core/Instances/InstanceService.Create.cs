@@ -38,7 +38,10 @@ public sealed partial class InstanceService
 
             await BeginStepAsync("record", uuid, timer).ConfigureAwait(false);
             await store.InsertInstanceAsync(manifest, ct).ConfigureAwait(false);
+            reverter.Add("firewall", () => changes.InstanceChangedAsync(manifest, null)); // runs after the record is gone
             reverter.Add("record", () => store.DeleteInstanceAsync(uuid));
+            await changes.InstanceChangedAsync(null, manifest, ct).ConfigureAwait(false); // anti-spoofing before any nic exists
+            Manifest recorded = manifest;
 
             await BeginStepAsync("dataset", uuid, timer).ConfigureAwait(false);
             await images.EnsureOnPoolAsync(plan.Image, plan.Pool, ct).ConfigureAwait(false);
@@ -64,6 +67,7 @@ public sealed partial class InstanceService
                 await LaunchUserScriptOnceAsync(manifest, ct).ConfigureAwait(false);
             }
 
+            await changes.InstanceChangedAsync(recorded, manifest, ct).ConfigureAwait(false); // a no-op unless nics changed since
             reverter.Success();
             Log.Created(logger, uuid, manifest.Alias, manifest.State, timer.TotalMilliseconds, timer.ToString());
             Publish(Events.EventTypes.Created, manifest, new Dictionary<string, object?> { ["brand"] = manifest.Brand, ["state"] = manifest.State });

@@ -41,6 +41,7 @@ public sealed partial class InstanceService
         }
 
         await store.DeleteInstanceAsync(uuid, ct).ConfigureAwait(false);
+        await changes.InstanceChangedAsync(manifest, null, ct).ConfigureAwait(false);
         Log.Deleted(logger, uuid);
     }
 }

@@ -111,6 +111,7 @@ public sealed partial class InstanceService
 
                 await KeepImageAsync(header, uuid, ct).ConfigureAwait(false);
                 manifest = await SaveAsync(manifest, InstanceState.Stopped, null, ct).ConfigureAwait(false);
+                await changes.InstanceChangedAsync(null, manifest, ct).ConfigureAwait(false);
                 reverter.Success();
                 SendLog.Received(logger, uuid, header.Manifest.Uuid!, pool.Spec.Name, header.Snapshot);
                 Publish(Events.EventTypes.Created, manifest, new Dictionary<string, object?> { ["received"] = true, ["snapshot"] = header.Snapshot });
@@ -185,6 +186,7 @@ public sealed partial class InstanceService
                 }
 
                 manifest = await SaveAsync(manifest, InstanceState.Stopped, null, ct).ConfigureAwait(false);
+                await changes.InstanceChangedAsync(existing, manifest, ct).ConfigureAwait(false);
                 reverter.Success();
                 try
                 {

@@ -37,6 +37,7 @@ public sealed partial class InstanceService
             }
 
             updated = await SaveAsync(updated with { LastModified = DateTimeOffset.UtcNow }, ct).ConfigureAwait(false);
+            await changes.InstanceChangedAsync(current, updated, ct).ConfigureAwait(false); // rules follow tags and firewall_enabled
             Publish(Events.EventTypes.Updated, updated, new Dictionary<string, object?> { ["changed"] = changed });
             return new UpdateResult { Manifest = updated, RestartRequired = running ? [.. needRestart] : [] };
         }, ct).ConfigureAwait(false);

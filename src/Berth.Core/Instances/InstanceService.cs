@@ -23,6 +23,7 @@ public sealed partial class InstanceService(
     ICreateObserver observer,
     Events.EventBus events,
     Supervision.ExitHistory exits,
+    IInstanceChangeHook changes,
     ILogger<InstanceService> logger)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();

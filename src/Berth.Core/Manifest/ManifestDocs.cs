@@ -86,6 +86,7 @@ public static class ManifestDocs
         PropertyType.Choice => "one of " + string.Join(", ", def.Choices!.Select(c => $"`{c}`")),
         PropertyType.Ipv4Array => "array of IPv4",
         PropertyType.CidrArray => "array of CIDR",
+        PropertyType.AddressArray => "array of IPv4 or CIDR",
         PropertyType.TagMap => "object (string, number, boolean values)",
         PropertyType.StringMap => "object (string values)",
         PropertyType.NicArray => "array of nic",

@@ -73,6 +73,10 @@ public static partial class ManifestValidator
             Gateway = values.Get<string>("gateway"),
             Mac = macs[i],
             Primary = i == primary,
+            AllowIpSpoofing = values.Get<bool?>("allow_ip_spoofing"),
+            AllowMacSpoofing = values.Get<bool?>("allow_mac_spoofing"),
+            AllowDhcpSpoofing = values.Get<bool?>("allow_dhcp_spoofing"),
+            AllowedIps = values.Get<List<string>>("allowed_ips"),
         }).ToList();
     }
 

@@ -90,6 +90,7 @@ public static partial class ManifestValidator
             DependsOn = top.Get<List<string>>("depends_on"),
             HealthCheck = ReadHealthCheck(top.Get<string>("health_check"), errors),
             Restart = top.Get<string>("restart"),
+            FirewallEnabled = top.Get<bool?>("firewall_enabled"),
         };
     }
 

@@ -22,6 +22,8 @@ public enum PropertyType
     Mac,
     Ipv4Array,
     CidrArray,
+    /// <summary>IPv4 addresses, each alone or in CIDR form (allowed_ips).</summary>
+    AddressArray,
     /// <summary>An object whose values are strings, numbers or booleans (tags).</summary>
     TagMap,
     /// <summary>An object whose values are strings (metadata).</summary>

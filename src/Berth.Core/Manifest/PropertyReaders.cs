@@ -22,6 +22,7 @@ internal static partial class PropertyReaders
         PropertyType.Mac => ReadMac(value, path, errors),
         PropertyType.Ipv4Array => ReadArray(def, value, path, errors, TryIpv4, "an IPv4 address"),
         PropertyType.CidrArray => ReadArray(def, value, path, errors, TryCidr, "an IPv4 address in CIDR form (like 10.0.0.5/24)"),
+        PropertyType.AddressArray => ReadArray(def, value, path, errors, TryAddress, "an IPv4 address or a subnet in CIDR form (like 10.0.0.5 or 10.1.0.0/24)"),
         PropertyType.TagMap => ReadMap(value, path, errors, stringsOnly: false),
         PropertyType.StringMap => ReadMap(value, path, errors, stringsOnly: true),
         PropertyType.InstanceArray => ReadArray(def, value, path, errors, TryHostname, "a UUID or alias of an instance"),
@@ -255,6 +256,24 @@ internal static partial class PropertyReaders
     {
         normalized = text;
         return Ipv4.TryParseCidr(text, out _, out _);
+    }
+
+    // A CIDR is kept as its network (10.1.0.0/24), which is how nftables wants an interval.
+    private static bool TryAddress(string text, out string normalized)
+    {
+        normalized = text;
+        if (!text.Contains('/', StringComparison.Ordinal))
+        {
+            return Ipv4.TryParse(text, out _);
+        }
+
+        if (!Ipv4.TryParseCidr(text, out uint address, out int prefix))
+        {
+            return false;
+        }
+
+        normalized = Ipv4.FormatSubnet(address, prefix);
+        return true;
     }
 
     private static bool TryTimestamp(string text, out string normalized)

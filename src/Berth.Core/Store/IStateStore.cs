@@ -59,6 +59,16 @@ public interface IStateStore : IDisposable
     /// <summary>The addresses held on a network with their instances.</summary>
     Task<IReadOnlyList<HeldAddress>> ListAddressesAsync(string networkUuid, CancellationToken ct = default);
 
+    Task<IReadOnlyList<FirewallRule>> ListFirewallRulesAsync(CancellationToken ct = default);
+
+    /// <summary>Inserts a rule; AlreadyExists when its uuid is taken.</summary>
+    Task InsertFirewallRuleAsync(FirewallRule rule, CancellationToken ct = default);
+
+    /// <summary>Replaces a rule; NotFound when there is none with its uuid.</summary>
+    Task UpdateFirewallRuleAsync(FirewallRule rule, CancellationToken ct = default);
+
+    Task DeleteFirewallRuleAsync(string uuid, CancellationToken ct = default);
+
     Task<string?> GetSettingAsync(string key, CancellationToken ct = default);
 
     Task SetSettingAsync(string key, string value, CancellationToken ct = default);

@@ -36,5 +36,10 @@ internal static class SchemaMigrations
             JOIN networks n ON json_extract(n.network, '$.nic_tag') = json_extract(nic.value, '$.nic_tag')
             WHERE json_extract(nic.value, '$.ip') IS NOT NULL;
         """,
+
+        // 2 -> 3: firewall rules (fwadm's), as their wire JSON.
+        """
+        CREATE TABLE fw_rules (uuid TEXT PRIMARY KEY, rule TEXT NOT NULL);
+        """,
     ];
 }

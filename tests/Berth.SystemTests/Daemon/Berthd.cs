@@ -51,6 +51,7 @@ internal sealed class Berthd : IAsyncDisposable
         berthd._inProcessRun = Task.Run(() => Berth.Daemon.Daemon.RunAsync(berthd.Options(), services =>
         {
             services.AddSingleton(new NicPlumber(hostNetns: netns));
+            services.AddSingleton(new Berth.Core.Firewall.NftApplier(hostNetns: netns));
             services.AddSingleton(observer);
         }, berthd._inProcess.Token));
         await berthd.WaitReadyAsync();
