@@ -9,7 +9,7 @@ public static partial class ManifestValidator
     /// <summary>One address of a nic with the field it came from, for messages.</summary>
     private readonly record struct NicAddress(uint Address, int PrefixLength, string Path);
 
-    private static List<Nic>? ReadNics(JsonElement raw, string uuid, ValidationErrors errors)
+    private static List<Nic>? ReadNics(JsonElement raw, string uuid, string? brand, ValidationErrors errors)
     {
         PropertyDef def = PropertyTable.TopLevel["nics"];
         if (raw.ValueKind != JsonValueKind.Array)
@@ -37,7 +37,8 @@ public static partial class ManifestValidator
             }
 
             ObjectValues values = ReadObject(item, PropertyTable.NicFields, path, errors);
-            ApplyDefaults(values, PropertyTable.NicFields.Values);
+            CheckBrand(values, brand, PropertyTable.NicFields, path, errors);
+            ApplyDefaults(values, PropertyTable.NicFields.Values.Where(d => brand is null || d.Brands.Contains(brand)));
             foreach (NicAddress address in CheckAddresses(values, path, errors))
             {
                 if (!owners.TryAdd(address.Address, address.Path))
@@ -61,6 +62,7 @@ public static partial class ManifestValidator
             Gateway = values.Get<string>("gateway"),
             Mac = macs[i],
             Primary = i == primary,
+            Model = values.Get<string>("model"),
         }).ToList();
     }
 

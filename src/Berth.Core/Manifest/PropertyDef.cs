@@ -28,6 +28,10 @@ public enum PropertyType
     StringMap,
     NicArray,
     Timestamp,
+    /// <summary>disks[] of a VM; each entry read by ManifestValidator.Vm.</summary>
+    DiskArray,
+    /// <summary>An absolute path of a file on the host.</summary>
+    HostPath,
 }
 
 public enum PropertyUnit
@@ -69,6 +73,9 @@ public enum PropertyGroup
     Metadata,
     Network,
     Nic,
+    /// <summary>Properties of hardware VMs (brand kvm).</summary>
+    Vm,
+    Disk,
     ReadOnly,
 }
 
@@ -104,6 +111,8 @@ public sealed record PropertyDef(
     public string Name => Path[(Path.LastIndexOf('.') + 1)..];
 
     public bool IsNicField => Path.StartsWith("nics[].", StringComparison.Ordinal);
+
+    public bool IsDiskField => Path.StartsWith("disks[].", StringComparison.Ordinal);
 
     public bool ReadOnly => !OnCreate;
 }

@@ -25,6 +25,8 @@ internal static class PropertyReaders
         PropertyType.TagMap => ReadMap(value, path, errors, stringsOnly: false),
         PropertyType.StringMap => ReadMap(value, path, errors, stringsOnly: true),
         PropertyType.Timestamp => ReadText(value, path, errors, TryTimestamp, "an ISO 8601 timestamp"),
+        PropertyType.HostPath => ReadText(value, path, errors, TryHostPath, "an absolute path of a file on the host"),
+        PropertyType.DiskArray => throw new InvalidOperationException("disks are read by ManifestValidator.Vm"),
         PropertyType.NicArray => throw new InvalidOperationException("nics are read by ManifestValidator.Nics"),
         _ => throw new InvalidOperationException($"No reader for {def.Type}"),
     };
@@ -105,7 +107,7 @@ internal static class PropertyReaders
         }
 
         // brand is the one choice today; vmadm's other brands get a clearer answer than "not one of".
-        errors.Add(path, PropertyTable.UnsupportedBrands.Contains(text)
+        errors.Add(path, def.Path == "brand" && PropertyTable.UnsupportedBrands.Contains(text)
             ? $"{Show(value)} is not supported yet"
             : $"{Show(value)} is not one of {string.Join(", ", def.Choices!)}");
         return null;
@@ -226,6 +228,12 @@ internal static class PropertyReaders
             && text.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')
             && text[0] != '-'
             && text[^1] != '-';
+    }
+
+    private static bool TryHostPath(string text, out string normalized)
+    {
+        normalized = text;
+        return text.Length is > 1 and <= 4096 && text[0] == '/' && !text.Contains('\0', StringComparison.Ordinal) && !text.EndsWith('/');
     }
 
     private static bool TryName(string text, out string normalized)
