@@ -2,10 +2,13 @@
 # Installs what Berth needs on Debian 12: the runtime's tools and the .NET SDK check. Idempotent.
 set -euo pipefail
 
-PACKAGES=(crun conmon btrfs-progs busybox-static iproute2 nftables iputils-ping util-linux e2fsprogs tar procps)
+PACKAGES=(crun conmon btrfs-progs busybox-static iproute2 nftables iputils-ping util-linux e2fsprogs tar procps
+    qemu-system-x86 qemu-utils ovmf)
+# A Debian kernel in /boot that the VM system tests boot directly (with an initramfs they build from busybox).
+TEST_PACKAGES=(linux-image-cloud-amd64)
 
 missing=()
-for p in "${PACKAGES[@]}"; do
+for p in "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]})); then
