@@ -97,6 +97,7 @@ internal static class Daemon
         services.AddSingleton(new NetworkDefaults(options.Bridge));
         services.AddSingleton<NetworkService>();
         services.AddSingleton<ContainerDriver>();
+        services.AddSingleton<Berth.Core.Instances.Vms.VmDriver>();
         services.AddSingleton(PidWatcher.Shared);
         services.AddSingleton<ICreateObserver, NoCreateObserver>();
         services.AddSingleton<InstanceService>();

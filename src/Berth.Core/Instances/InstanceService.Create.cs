@@ -10,7 +10,9 @@ namespace Berth.Core.Instances;
 public sealed partial class InstanceService
 {
     /// <summary>What a manifest resolves to on this host: its pool, image and the plan of each nic.</summary>
-    private sealed record Plan(IStorageDriver Pool, ImageManifest Image, IReadOnlyList<NicPlan> Nics, IReadOnlyList<string>? Resolvers);
+    /// <param name="Image">the image of a container; null for a VM</param>
+    /// <param name="Accel">a VM's accelerator; null for a container</param>
+    private sealed record Plan(IStorageDriver Pool, ImageManifest? Image, IReadOnlyList<NicPlan> Nics, IReadOnlyList<string>? Resolvers, Vms.AccelChoice? Accel = null);
 
     /// <summary>Creates an instance and, unless autoboot is false, starts it; a failure at any step leaves nothing behind.</summary>
     public async Task<Manifest> CreateAsync(JsonElement body, CancellationToken ct = default)
@@ -23,6 +25,7 @@ public sealed partial class InstanceService
         string uuid = manifest.Uuid!;
         DateTimeOffset now = DateTimeOffset.UtcNow;
         manifest = manifest with { Resolvers = manifest.Resolvers ?? plan.Resolvers?.ToList(), State = InstanceState.Provisioning.ToWire(), CreateTimestamp = now, LastModified = now };
+        manifest = WithAccel(manifest, plan);
 
         return await WithLockAsync(uuid, () => WithUndoAsync(uuid, $"Failed creating instance {Name(manifest)}", async reverter =>
         {
@@ -31,9 +34,16 @@ public sealed partial class InstanceService
             reverter.Add("record", () => store.DeleteInstanceAsync(uuid));
 
             await BeginStepAsync("dataset", uuid, timer).ConfigureAwait(false);
-            await images.EnsureOnPoolAsync(plan.Image, plan.Pool, ct).ConfigureAwait(false);
-            await plan.Pool.CloneAsync(ImageService.Dataset(plan.Image.Uuid!), InstanceDataset(uuid), ct).ConfigureAwait(false);
-            reverter.Add("dataset", () => plan.Pool.DeleteAsync(InstanceDataset(uuid)));
+            if (plan.Image is null)
+            {
+                manifest = await CreateVmDatasetAsync(manifest, plan.Pool, reverter, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await images.EnsureOnPoolAsync(plan.Image, plan.Pool, ct).ConfigureAwait(false);
+                await plan.Pool.CloneAsync(ImageService.Dataset(plan.Image.Uuid!), InstanceDataset(uuid), ct).ConfigureAwait(false);
+                reverter.Add("dataset", () => plan.Pool.DeleteAsync(InstanceDataset(uuid)));
+            }
 
             if (manifest.Quota is > 0)
             {
@@ -63,10 +73,15 @@ public sealed partial class InstanceService
     private async Task<int> BootAsync(Manifest manifest, Plan plan, Reverter reverter, StepTimer timer, CancellationToken ct)
     {
         string uuid = manifest.Uuid!;
+        if (plan.Image is null)
+        {
+            return await BootVmAsync(manifest, plan, reverter, timer, ct).ConfigureAwait(false);
+        }
+
         await BeginStepAsync("container", uuid, timer).ConfigureAwait(false);
         reverter.Add("container", () => containers.DeleteAsync(uuid));
         int pid = await containers.CreateAsync(
-            new ContainerSpec(manifest, plan.Pool.DatasetPath(InstanceDataset(uuid)), plan.Image), ct).ConfigureAwait(false);
+            new ContainerSpec(manifest, plan.Pool.DatasetPath(InstanceDataset(uuid)), plan.Image!), ct).ConfigureAwait(false);
 
         if (plan.Nics.Count > 0)
         {
@@ -99,6 +114,11 @@ public sealed partial class InstanceService
                 $"pool \"{pool.Spec.Name}\" ({pool.Info.Name}) cannot enforce quotas; use a btrfs pool or set quota to 0");
         }
 
+        if (Vms.VmDriver.IsVm(manifest))
+        {
+            return await PlanVmAsync(manifest, pool, ct).ConfigureAwait(false);
+        }
+
         ImageManifest image;
         try
         {
@@ -111,6 +131,12 @@ public sealed partial class InstanceService
                 ?? throw BerthException.Invalid("image_uuid", $"image {manifest.ImageUuid} is not installed (berth image list shows the images)");
         }
 
+        (List<NicPlan> nics, IReadOnlyList<string>? resolvers) = await PlanNicsAsync(manifest, ct).ConfigureAwait(false);
+        return new Plan(pool, image, nics, resolvers);
+    }
+
+    private async Task<(List<NicPlan> Nics, IReadOnlyList<string>? Resolvers)> PlanNicsAsync(Manifest manifest, CancellationToken ct)
+    {
         var nics = new List<NicPlan>();
         IReadOnlyList<string>? resolvers = null;
         IReadOnlyList<Manifest> others = [.. (await store.ListInstancesAsync(ct).ConfigureAwait(false)).Where(m => m.Uuid != manifest.Uuid)];
@@ -127,6 +153,6 @@ public sealed partial class InstanceService
             }
         }
 
-        return new Plan(pool, image, nics, resolvers);
+        return (nics, resolvers);
     }
 }

@@ -30,6 +30,7 @@ public sealed partial class InstanceService
         string uuid = manifest.Uuid!;
         Unwatch(uuid);
         await containers.DeleteAsync(uuid).ConfigureAwait(false);
+        await vms.DeleteAsync(uuid).ConfigureAwait(false);
         await plumber.DetachAsync(uuid, manifest.Nics?.Count ?? 0).ConfigureAwait(false);
         foreach (IStorageDriver pool in pools.All.Where(p => p.Exists(InstanceDataset(uuid))))
         {

@@ -41,5 +41,8 @@ public sealed partial class InstanceService
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Autoboot of instance {Uuid} failed")]
         public static partial void AutobootFailed(ILogger logger, string uuid, Exception exception);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "VM {Uuid} starts without KVM: {Warning}")]
+        public static partial void VmWithoutKvm(ILogger logger, string uuid, string warning);
     }
 }
