@@ -20,6 +20,7 @@ internal sealed class TinyGuest : IDisposable
         mount -t devtmpfs dev /dev
         for m in /lib/modules/*.ko; do insmod "$m" 2>/dev/null; done
         echo BERTH-GUEST-UP
+        (while read -r line; do echo "guest-heard:$line"; done) < /dev/console > /dev/console 2>&1 &
         for e in /sys/class/input/event*; do grep -q "Power Button" "$e/device/name" && button=/dev/input/${e##*/}; done
         dd if="$button" bs=24 count=1 >/dev/null 2>&1
         echo BERTH-GUEST-POWEROFF

@@ -29,6 +29,13 @@ public sealed class VmLifecycleTests
         string log = Path.Combine(berthd.Host.RunDir, "vm", uuid, "console.log");
         Assert.True(await Poll.UntilAsync(() => Task.FromResult(ConsoleHas(log, TinyGuest.Marker)), s_boot), $"no marker on the console: {Console(log)}");
 
+        // vm console reaches the serial console: the guest echoes a line back.
+        using (System.Net.WebSockets.WebSocket console = await berthd.Client.ConnectConsoleAsync(uuid))
+        {
+            await console.SendAsync("hello-vm\n"u8.ToArray(), System.Net.WebSockets.WebSocketMessageType.Binary, true, default);
+            Assert.True(await ReadsAsync(console, "guest-heard:hello-vm"), "the guest's answer on the console");
+        }
+
         // QEMU runs in the VM's own cgroup, capped at ram plus the overhead, with cpu_cap applied.
         var cgroup = new InstanceCgroup($"/{berthd.Host.CgroupParent}/{uuid}");
         Assert.Equal((96L + 160) << 20, cgroup.MemoryLimitBytes);
@@ -113,6 +120,32 @@ public sealed class VmLifecycleTests
         catch (IOException)
         {
             return true;
+        }
+    }
+
+    private static async Task<bool> ReadsAsync(System.Net.WebSockets.WebSocket console, string text)
+    {
+        var seen = new System.Text.StringBuilder();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var buffer = new byte[4096];
+        try
+        {
+            while (!seen.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                var result = await console.ReceiveAsync(buffer, timeout.Token);
+                if (result.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+                {
+                    return false;
+                }
+
+                seen.Append(System.Text.Encoding.UTF8.GetString(buffer, 0, result.Count));
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
