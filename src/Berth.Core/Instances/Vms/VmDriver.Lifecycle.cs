@@ -130,6 +130,11 @@ public sealed partial class VmDriver
     public async Task CleanUpAsync(string uuid)
     {
         VmFiles files = Files(uuid);
+        if (!Directory.Exists(files.Dir))
+        {
+            return; // never started here (or a container's uuid): nothing of a QEMU to release
+        }
+
         foreach (string file in new[] { files.PidFile, files.QmpSocket, files.ConsoleSocket })
         {
             File.Delete(file);
