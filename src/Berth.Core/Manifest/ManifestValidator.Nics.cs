@@ -11,16 +11,9 @@ public static partial class ManifestValidator
 
     private static List<Nic>? ReadNics(JsonElement raw, string uuid, string? brand, ValidationErrors errors)
     {
-        PropertyDef def = PropertyTable.TopLevel["nics"];
-        if (raw.ValueKind != JsonValueKind.Array)
+        if (!CheckEntryArray(raw, "nics", errors))
         {
-            errors.Add("nics", $"{Show(raw)} is not an array");
             return null;
-        }
-
-        if (raw.GetArrayLength() > def.Max)
-        {
-            errors.Add("nics", $"has {raw.GetArrayLength()} nics, more than the maximum of {def.Max}");
         }
 
         var nics = new List<ObjectValues>();
@@ -64,6 +57,23 @@ public static partial class ManifestValidator
             Primary = i == primary,
             Model = values.Get<string>("model"),
         }).ToList();
+    }
+
+    /// <summary>nics[] and disks[]: an array, of at most the row's Max entries (too many is reported, and reading goes on).</summary>
+    private static bool CheckEntryArray(JsonElement raw, string name, ValidationErrors errors)
+    {
+        if (raw.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add(name, $"{Show(raw)} is not an array");
+            return false;
+        }
+
+        if (raw.GetArrayLength() > PropertyTable.TopLevel[name].Max)
+        {
+            errors.Add(name, $"has {raw.GetArrayLength()} {name}, more than the maximum of {PropertyTable.TopLevel[name].Max}");
+        }
+
+        return true;
     }
 
     // ip with netmask (vmadm) or ips (CIDR), never both; each a host address; the gateway inside one of the subnets.

@@ -88,16 +88,9 @@ public static partial class ManifestValidator
 
     private static List<Disk>? ReadDisks(JsonElement raw, ValidationErrors errors)
     {
-        PropertyDef def = PropertyTable.TopLevel["disks"];
-        if (raw.ValueKind != JsonValueKind.Array)
+        if (!CheckEntryArray(raw, "disks", errors))
         {
-            errors.Add("disks", $"{Show(raw)} is not an array");
             return null;
-        }
-
-        if (raw.GetArrayLength() > def.Max)
-        {
-            errors.Add("disks", $"has {raw.GetArrayLength()} disks, more than the maximum of {def.Max}");
         }
 
         var disks = new List<Disk>();

@@ -167,15 +167,5 @@ public sealed partial class VmDriver
         return Directory.Exists(dir) ? [.. Directory.GetDirectories(dir).Select(Path.GetFileName).OfType<string>()] : [];
     }
 
-    private static int? ReadPid(VmFiles files)
-    {
-        try
-        {
-            return int.TryParse(File.ReadAllText(files.PidFile).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int pid) ? pid : null;
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-    }
+    private static int? ReadPid(VmFiles files) => ContainerDriver.ReadPidFile(files.PidFile);
 }

@@ -121,9 +121,7 @@ public sealed partial class VmDriver(BerthPaths paths, CommandRunner runner)
         try
         {
             string cmdline = File.ReadAllText($"/proc/{pid}/cmdline");
-            string stat = File.ReadAllText($"/proc/{pid}/stat");
-            bool zombie = stat[(stat.LastIndexOf(')') + 1)..].TrimStart() is ['Z' or 'X', ..];
-            return !zombie && cmdline.Contains("qemu-system", StringComparison.Ordinal) && cmdline.Contains(uuid, StringComparison.Ordinal);
+            return ContainerDriver.ProcessAlive(pid) && cmdline.Contains("qemu-system", StringComparison.Ordinal) && cmdline.Contains(uuid, StringComparison.Ordinal);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
         {
