@@ -39,6 +39,23 @@ public sealed record Manifest
     /// <summary>fwadm's rules apply to the instance: inbound blocked and outbound allowed unless a rule says otherwise.</summary>
     public bool? FirewallEnabled { get; init; }
 
+    // kvm brand (hardware VMs under QEMU); null for lx.
+    /// <summary>MiB of guest memory.</summary>
+    public long? Ram { get; init; }
+    public long? Vcpus { get; init; }
+    public string? CpuType { get; init; }
+    /// <summary>bios | uefi.</summary>
+    public string? Bootrom { get; init; }
+    /// <summary>q35 | microvm (Berth's own).</summary>
+    public string? MachineType { get; init; }
+    public List<Disk>? Disks { get; init; }
+    public long? VncPort { get; init; }
+    public string? VncPassword { get; init; }
+    /// <summary>Direct kernel boot (Berth's own): host paths of a kernel and initrd, and the kernel command line.</summary>
+    public string? Kernel { get; init; }
+    public string? Initrd { get; init; }
+    public string? KernelArgs { get; init; }
+
     // Read-only: set by Berth, refused at create and update.
     public string? State { get; init; }
     public int? Pid { get; init; }
@@ -49,6 +66,10 @@ public sealed record Manifest
     public long? QuotaUsedBytes { get; init; }
     /// <summary>Bytes left under the quota (or in the pool when there is none), filled in by vm get.</summary>
     public long? QuotaAvailableBytes { get; init; }
+    /// <summary>kvm: the accelerator QEMU runs with (kvm | tcg).</summary>
+    public string? Accel { get; init; }
+    /// <summary>kvm: why QEMU runs without KVM, when it does.</summary>
+    public string? AccelWarning { get; init; }
 }
 
 /// <summary>A network interface of an instance.</summary>
@@ -72,4 +93,21 @@ public sealed record Nic
     public bool? AllowDhcpSpoofing { get; init; }
     /// <summary>More IPs or CIDR subnets the instance may send from.</summary>
     public List<string>? AllowedIps { get; init; }
+    /// <summary>kvm: the emulated device (virtio | e1000).</summary>
+    public string? Model { get; init; }
+}
+
+/// <summary>A disk of a VM (kvm brand).</summary>
+public sealed record Disk
+{
+    /// <summary>MiB.</summary>
+    public long? Size { get; init; }
+    public string? ImageUuid { get; init; }
+    public bool? Boot { get; init; }
+    /// <summary>virtio | ide | scsi | nvme.</summary>
+    public string? Model { get; init; }
+    /// <summary>disk | cdrom.</summary>
+    public string? Media { get; init; }
+    /// <summary>The disk's file on the host; set by Berth.</summary>
+    public string? Path { get; init; }
 }

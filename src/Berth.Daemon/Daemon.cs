@@ -107,6 +107,7 @@ internal static class Daemon
         services.AddSingleton(new NetworkDefaults(options.Bridge));
         services.AddSingleton<NetworkService>();
         services.AddSingleton<ContainerDriver>();
+        services.AddSingleton<Berth.Core.Instances.Vms.VmDriver>();
         services.AddSingleton(PidWatcher.Shared);
         services.AddSingleton<ICreateObserver, NoCreateObserver>();
         services.AddSingleton<Berth.Core.Metadata.MetadataServer>();

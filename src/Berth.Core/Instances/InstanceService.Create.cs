@@ -10,7 +10,9 @@ namespace Berth.Core.Instances;
 public sealed partial class InstanceService
 {
     /// <summary>What a manifest resolves to on this host: its pool, image and the plan of each nic.</summary>
-    private sealed record Plan(IStorageDriver Pool, ImageManifest Image, IReadOnlyList<NicPlan> Nics, IReadOnlyList<string>? Resolvers);
+    /// <param name="Image">the image of a container; null for a VM</param>
+    /// <param name="Accel">a VM's accelerator; null for a container</param>
+    private sealed record Plan(IStorageDriver Pool, ImageManifest? Image, IReadOnlyList<NicPlan> Nics, IReadOnlyList<string>? Resolvers, Vms.AccelChoice? Accel = null);
 
     /// <summary>Creates an instance and, unless autoboot is false, starts it; a failure at any step leaves nothing behind.</summary>
     public async Task<Manifest> CreateAsync(JsonElement body, CancellationToken ct = default)
@@ -24,6 +26,7 @@ public sealed partial class InstanceService
         string uuid = manifest.Uuid!;
         DateTimeOffset now = DateTimeOffset.UtcNow;
         manifest = manifest with { Resolvers = manifest.Resolvers ?? plan.Resolvers?.ToList(), State = InstanceState.Provisioning.ToWire(), CreateTimestamp = now, LastModified = now };
+        manifest = WithAccel(manifest, plan);
 
         return await WithLockAsync(uuid, () => WithUndoAsync(uuid, $"Failed creating instance {Name(manifest)}", async reverter =>
         {
@@ -44,9 +47,16 @@ public sealed partial class InstanceService
             Manifest recorded = manifest;
 
             await BeginStepAsync("dataset", uuid, timer).ConfigureAwait(false);
-            await images.EnsureOnPoolAsync(plan.Image, plan.Pool, ct).ConfigureAwait(false);
-            await plan.Pool.CloneAsync(ImageService.Dataset(plan.Image.Uuid!), InstanceDataset(uuid), ct).ConfigureAwait(false);
-            reverter.Add("dataset", () => plan.Pool.DeleteAsync(InstanceDataset(uuid)));
+            if (plan.Image is null)
+            {
+                manifest = await CreateVmDatasetAsync(manifest, plan.Pool, reverter, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await images.EnsureOnPoolAsync(plan.Image, plan.Pool, ct).ConfigureAwait(false);
+                await plan.Pool.CloneAsync(ImageService.Dataset(plan.Image.Uuid!), InstanceDataset(uuid), ct).ConfigureAwait(false);
+                reverter.Add("dataset", () => plan.Pool.DeleteAsync(InstanceDataset(uuid)));
+            }
 
             if (manifest.Quota is > 0)
             {
@@ -84,6 +94,11 @@ public sealed partial class InstanceService
     private async Task<int> BootAsync(Manifest manifest, Plan plan, Reverter reverter, StepTimer timer, CancellationToken ct)
     {
         string uuid = manifest.Uuid!;
+        if (plan.Image is null)
+        {
+            return await BootVmAsync(manifest, plan, reverter, timer, ct).ConfigureAwait(false);
+        }
+
         metadata.Serve(uuid, this); // before the container: its socket directory is mounted into it
         reverter.Add("metadata", () =>
         {
@@ -93,7 +108,7 @@ public sealed partial class InstanceService
         await BeginStepAsync("container", uuid, timer).ConfigureAwait(false);
         reverter.Add("container", () => containers.DeleteAsync(uuid));
         int pid = await containers.CreateAsync(
-            new ContainerSpec(manifest, plan.Pool.DatasetPath(InstanceDataset(uuid)), plan.Image), ct).ConfigureAwait(false);
+            new ContainerSpec(manifest, plan.Pool.DatasetPath(InstanceDataset(uuid)), plan.Image!), ct).ConfigureAwait(false);
 
         if (plan.Nics.Count > 0)
         {
@@ -126,6 +141,11 @@ public sealed partial class InstanceService
                 $"pool \"{pool.Spec.Name}\" ({pool.Info.Name}) cannot enforce quotas; use a btrfs pool or set quota to 0");
         }
 
+        if (Vms.VmDriver.IsVm(manifest))
+        {
+            return await PlanVmAsync(manifest, pool, ct).ConfigureAwait(false);
+        }
+
         ImageManifest image;
         try
         {
@@ -138,18 +158,23 @@ public sealed partial class InstanceService
                 ?? throw BerthException.Invalid("image_uuid", $"image {manifest.ImageUuid} is not installed (berth image list shows the images)");
         }
 
-        IReadOnlyList<string>? resolvers = null;
+        return new Plan(pool, image, await PlanNicsAsync(manifest, ct).ConfigureAwait(false), await PrimaryResolversAsync(manifest, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>The resolvers of the primary nic's network: vmadm fills resolvers from it.</summary>
+    private async Task<IReadOnlyList<string>?> PrimaryResolversAsync(Manifest manifest, CancellationToken ct)
+    {
         for (int i = 0; i < (manifest.Nics?.Count ?? 0); i++)
         {
             Nic nic = manifest.Nics![i];
             if (nic.Primary == true)
             {
                 Api.Contracts.Network network = await networks.ForNicAsync(nic, $"nics[{i}]", ct).ConfigureAwait(false);
-                resolvers = network.Resolvers is { Count: > 0 } r ? r : null; // vmadm fills resolvers from the primary nic's network
+                return network.Resolvers is { Count: > 0 } r ? r : null;
             }
         }
 
-        return new Plan(pool, image, await PlanNicsAsync(manifest, ct).ConfigureAwait(false), resolvers);
+        return null;
     }
 
     /// <summary>The plumbing plan of each nic, its network looked up by network_uuid or nic_tag.</summary>

@@ -31,6 +31,7 @@ public sealed partial class InstanceService
         string uuid = manifest.Uuid!;
         Unwatch(uuid);
         await containers.DeleteAsync(uuid).ConfigureAwait(false);
+        await vms.DeleteAsync(uuid).ConfigureAwait(false);
         await plumber.DetachAsync(uuid, NicPlanner.Indexes(manifest)).ConfigureAwait(false);
         await _addressing.ReleaseAsync(uuid).ConfigureAwait(false);
         metadata.Stop(uuid);

@@ -30,7 +30,7 @@ public sealed partial class InstanceService
         await using var reverter = new Reverter();
         await containers.DeleteAsync(manifest.Uuid!).ConfigureAwait(false); // a leftover of an exit seen while berthd was down
         int pid = await BootAsync(manifest, plan, reverter, new StepTimer(), ct).ConfigureAwait(false);
-        manifest = await SaveAsync(manifest with { ExitStatus = null }, InstanceState.Running, pid, ct).ConfigureAwait(false);
+        manifest = await SaveAsync(WithAccel(manifest with { ExitStatus = null }, plan), InstanceState.Running, pid, ct).ConfigureAwait(false);
         Watch(manifest);
         reverter.Success();
         Log.Started(logger, manifest.Uuid!, pid);
@@ -47,7 +47,8 @@ public sealed partial class InstanceService
         {
             Manifest manifest = await ReloadAsync(found.Uuid!, ct).ConfigureAwait(false);
             Lifecycle.Check(InstanceVerb.Stop, StateOf(manifest), Name(manifest));
-            return await StopLockedAsync(manifest, force, timeoutSeconds ?? DefaultStopTimeoutSeconds, ct).ConfigureAwait(false);
+            int defaultTimeout = Vms.VmDriver.IsVm(manifest) ? DefaultVmStopTimeoutSeconds : DefaultStopTimeoutSeconds;
+            return await StopLockedAsync(manifest, force, timeoutSeconds ?? defaultTimeout, ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
     }
 
@@ -68,6 +69,11 @@ public sealed partial class InstanceService
         string uuid = manifest.Uuid!;
         Unwatch(uuid);
         manifest = await SaveAsync(manifest, InstanceState.Stopping, manifest.Pid, ct).ConfigureAwait(false);
+        if (Vms.VmDriver.IsVm(manifest))
+        {
+            return await StopVmLockedAsync(manifest, force, timeoutSeconds, ct).ConfigureAwait(false);
+        }
+
         ImageManifest? image = await store.GetImageAsync(manifest.ImageUuid!, ct).ConfigureAwait(false)
             ?? await ReceivedImageAsync(uuid, ct).ConfigureAwait(false);
         string signal = force ? "SIGKILL" : image?.BerthStopSignal ?? "SIGTERM";
@@ -119,6 +125,11 @@ public sealed partial class InstanceService
     private async Task<Manifest> CleanUpAfterExitAsync(Manifest manifest, CancellationToken ct, InstanceState after = InstanceState.Stopped)
     {
         string uuid = manifest.Uuid!;
+        if (Vms.VmDriver.IsVm(manifest))
+        {
+            return await CleanUpVmAfterExitAsync(manifest, ct).ConfigureAwait(false);
+        }
+
         int? exit = containers.ReadExitStatus(uuid);
         await containers.DeleteAsync(uuid).ConfigureAwait(false);
         await plumber.DetachAsync(uuid, NicPlanner.Indexes(manifest)).ConfigureAwait(false);
@@ -132,7 +143,7 @@ public sealed partial class InstanceService
     private void Watch(Manifest manifest)
     {
         string uuid = manifest.Uuid!;
-        int? monitor = containers.MonitorPid(uuid);
+        int? monitor = Vms.VmDriver.IsVm(manifest) ? vms.Pid(uuid) : containers.MonitorPid(uuid);
         if (monitor is null)
         {
             return;

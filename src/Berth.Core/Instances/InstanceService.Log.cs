@@ -38,5 +38,8 @@ public sealed partial class InstanceService
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Reconciling instance {Uuid} failed")]
         public static partial void ReconcileFailed(ILogger logger, string uuid, Exception exception);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "VM {Uuid} starts without KVM: {Warning}")]
+        public static partial void VmWithoutKvm(ILogger logger, string uuid, string warning);
     }
 }

@@ -16,7 +16,7 @@ public sealed partial class InstanceService
         string uuid = current.Uuid!;
         List<Nic> before = current.Nics ?? [];
         JsonArray array = actions.Apply(before, out HashSet<string> changedMacs);
-        List<Nic> validated = Manifests.ManifestValidator.ValidateNics(JsonSerializer.SerializeToElement(array, BerthJson.Default.JsonNode), uuid);
+        List<Nic> validated = Manifests.ManifestValidator.ValidateNics(JsonSerializer.SerializeToElement(array, BerthJson.Default.JsonNode), uuid, current.Brand);
 
         // Nics keep their interface (and so their host veth); new ones take the lowest free ethN.
         var taken = before.Where(b => validated.Any(v => v.Mac == b.Mac)).Select((b, i) => NicPlanner.IndexOf(b, before.IndexOf(b))).ToHashSet();

@@ -43,6 +43,11 @@ public sealed partial class InstanceService
             return 0;
         }
 
+        if (Vms.VmDriver.IsVm(manifest))
+        {
+            return await ReconcileVmAsync(manifest, state, ct).ConfigureAwait(false);
+        }
+
         ContainerStatus? status = await containers.GetStatusAsync(uuid).ConfigureAwait(false);
         if (status is { Status: "running" or "paused" } && state is InstanceState.Running or InstanceState.Stopping)
         {
@@ -76,6 +81,12 @@ public sealed partial class InstanceService
                 Log.RemovingOrphan(logger, "container", uuid);
                 await containers.DeleteAsync(uuid).ConfigureAwait(false);
             }
+        }
+
+        foreach (string uuid in vms.List().Where(u => !known.Contains(u)))
+        {
+            Log.RemovingOrphan(logger, "vm", uuid);
+            await vms.DeleteAsync(uuid).ConfigureAwait(false);
         }
 
         foreach (IStorageDriver pool in pools.All)

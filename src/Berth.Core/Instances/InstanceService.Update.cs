@@ -113,11 +113,13 @@ public sealed partial class InstanceService
     }
 
     /// <summary>The path of the instance's console attach socket, for the console stream.</summary>
-    public async Task<string> ConsoleSocketAsync(string id, CancellationToken ct = default)
+    public async Task<ConsoleSocket> ConsoleSocketAsync(string id, CancellationToken ct = default)
     {
         Manifest manifest = await ResolveAsync(id, ct).ConfigureAwait(false);
         Lifecycle.Check(InstanceVerb.Console, StateOf(manifest), Name(manifest));
-        return containers.AttachSocketPath(manifest.Uuid!);
+        return Vms.VmDriver.IsVm(manifest)
+            ? new ConsoleSocket(vms.Files(manifest.Uuid!).ConsoleSocket, Framed: false)
+            : new ConsoleSocket(containers.AttachSocketPath(manifest.Uuid!), Framed: true);
     }
 
     /// <summary>Where an instance lives on the host: monitor and init pids, cgroup, bundle, dataset, host interfaces.</summary>
@@ -152,3 +154,6 @@ public sealed partial class InstanceService
         return info.ToDictionary(kv => kv.Key, kv => InfoJson.ToElement(kv.Value));
     }
 }
+
+/// <summary>Where an instance's console is: conmon's attach socket (SOCK_SEQPACKET, each packet led by a stream byte) or QEMU's serial socket (a plain stream).</summary>
+public sealed record ConsoleSocket(string Path, bool Framed);

@@ -17,6 +17,7 @@ public sealed partial class InstanceService(
     ImageService images,
     NetworkService networks,
     ContainerDriver containers,
+    Vms.VmDriver vms,
     NicPlumber plumber,
     PidWatcher watcher,
     Metadata.MetadataServer metadata,

@@ -12,6 +12,8 @@ public static class ManifestDocs
         (PropertyGroup.Resources, "Resources", "Caps enforced by the kernel. Sizes are JSON integers in the unit shown, never strings."),
         (PropertyGroup.Network, "Network", "DNS and network interfaces."),
         (PropertyGroup.Nic, "Fields of each nics[] entry", "Give `ip` with `netmask` (as vmadm) or `ips` as CIDR, not both."),
+        (PropertyGroup.Vm, "Hardware VMs (brand kvm)", "QEMU guests; docs/vms.md explains boot, disks, consoles and KVM versus TCG."),
+        (PropertyGroup.Disk, "Fields of each disks[] entry", "Disk files live in the instance's dataset; `path` is set by Berth."),
         (PropertyGroup.Metadata, "Tags and metadata", "Maps of keys to values."),
         (PropertyGroup.Supervision, "Supervision", "How berthd starts, checks and restarts the instance (docs/supervision.md)."),
         (PropertyGroup.ReadOnly, "Read-only", "Set by Berth and shown by `vm get`; refused at create and update."),
@@ -59,7 +61,10 @@ public static class ManifestDocs
             - In an update, `null` resets a property to its default (or removes it when it has none).
             - `nics[].mac`, when absent, is generated: locally administered unicast, derived from the
               instance uuid and the nic's index, so validating the same manifest twice gives the same MACs.
-            - Brands other than `lx` are refused: `kvm` and the other vmadm brands as "not supported yet".
+            - Brands other than `lx` and `kvm` (vmadm's `bhyve`, `joyent`...) are refused as "not supported yet".
+            - A property of one brand given to another (`ram` in an lx manifest, `quota` in a kvm one) is refused
+              by name. `kernel`, `initrd`, `kernel_args` and `machine_type` are Berth's own: vmadm has no direct
+              kernel boot.
 
             """);
         return md.ToString();
@@ -91,6 +96,8 @@ public static class ManifestDocs
         PropertyType.StringMap => "object (string values)",
         PropertyType.NicArray => "array of nic",
         PropertyType.InstanceArray => "array of UUID or alias",
+        PropertyType.DiskArray => "array of disk",
+        PropertyType.HostPath => "host path",
         PropertyType.Ipv4 => "IPv4",
         PropertyType.Mac => "MAC",
         PropertyType.Uuid => "UUID",

@@ -10,26 +10,19 @@ public static partial class ManifestValidator
     private readonly record struct NicAddress(uint Address, int PrefixLength, string Path);
 
     /// <summary>Validates a whole nics[] array (vm update's add_nics, update_nics, remove_nics produce one); interfaces are named by position.</summary>
-    public static List<Nic> ValidateNics(JsonElement nics, string uuid)
+    public static List<Nic> ValidateNics(JsonElement nics, string uuid, string? brand)
     {
         var errors = new ValidationErrors();
-        List<Nic>? result = ReadNics(nics, uuid, errors);
+        List<Nic>? result = ReadNics(nics, uuid, brand, errors);
         errors.ThrowIfAny();
         return result!;
     }
 
-    private static List<Nic>? ReadNics(JsonElement raw, string uuid, ValidationErrors errors)
+    private static List<Nic>? ReadNics(JsonElement raw, string uuid, string? brand, ValidationErrors errors)
     {
-        PropertyDef def = PropertyTable.TopLevel["nics"];
-        if (raw.ValueKind != JsonValueKind.Array)
+        if (!CheckEntryArray(raw, "nics", errors))
         {
-            errors.Add("nics", $"{Show(raw)} is not an array");
             return null;
-        }
-
-        if (raw.GetArrayLength() > def.Max)
-        {
-            errors.Add("nics", $"has {raw.GetArrayLength()} nics, more than the maximum of {def.Max}");
         }
 
         var nics = new List<ObjectValues>();
@@ -46,7 +39,8 @@ public static partial class ManifestValidator
             }
 
             ObjectValues values = ReadObject(item, PropertyTable.NicFields, path, errors);
-            ApplyDefaults(values, PropertyTable.NicFields.Values);
+            CheckBrand(values, brand, PropertyTable.NicFields, path, errors);
+            ApplyDefaults(values, PropertyTable.NicFields.Values.Where(d => brand is null || d.Brands.Contains(brand)));
             foreach (NicAddress address in CheckAddresses(values, path, errors))
             {
                 if (!owners.TryAdd(address.Address, address.Path))
@@ -77,7 +71,25 @@ public static partial class ManifestValidator
             AllowMacSpoofing = values.Get<bool?>("allow_mac_spoofing"),
             AllowDhcpSpoofing = values.Get<bool?>("allow_dhcp_spoofing"),
             AllowedIps = values.Get<List<string>>("allowed_ips"),
+            Model = values.Get<string>("model"),
         }).ToList();
+    }
+
+    /// <summary>nics[] and disks[]: an array, of at most the row's Max entries (too many is reported, and reading goes on).</summary>
+    private static bool CheckEntryArray(JsonElement raw, string name, ValidationErrors errors)
+    {
+        if (raw.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add(name, $"{Show(raw)} is not an array");
+            return false;
+        }
+
+        if (raw.GetArrayLength() > PropertyTable.TopLevel[name].Max)
+        {
+            errors.Add(name, $"has {raw.GetArrayLength()} {name}, more than the maximum of {PropertyTable.TopLevel[name].Max}");
+        }
+
+        return true;
     }
 
     // ip with netmask (vmadm) or ips (CIDR), never both; each a host address; the gateway inside one of the subnets.

@@ -30,7 +30,7 @@ public static partial class ManifestValidator
         foreach (JsonProperty property in before.EnumerateObject())
         {
             // Read-only ones and nics are not re-validated: Berth set them, and update cannot change them.
-            if (PropertyTable.TopLevel.TryGetValue(property.Name, out PropertyDef? def) && !def.ReadOnly && def.Type != PropertyType.NicArray)
+            if (PropertyTable.TopLevel.TryGetValue(property.Name, out PropertyDef? def) && !def.ReadOnly && def.Type is not (PropertyType.NicArray or PropertyType.DiskArray))
             {
                 merged[property.Name] = property.Value;
             }
@@ -56,6 +56,9 @@ public static partial class ManifestValidator
         Manifest updated = validated! with
         {
             Nics = current.Nics,
+            Disks = current.Disks,
+            Accel = current.Accel,
+            AccelWarning = current.AccelWarning,
             State = current.State,
             Pid = current.Pid,
             CreateTimestamp = current.CreateTimestamp,

@@ -47,13 +47,16 @@ public static partial class ManifestValidator
         }
 
         ObjectValues top = ReadObject(body, PropertyTable.TopLevel, prefix: null, errors);
-        CheckRequired(top, PropertyTable.TopLevel.Values, prefix: null, errors);
+        string? brand = top.Get<string>("brand");
+        IEnumerable<PropertyDef> ofBrand = PropertyTable.TopLevel.Values.Where(d => brand is null || d.Brands.Contains(brand));
+        CheckRequired(top, ofBrand, prefix: null, errors);
         CheckBrand(top, errors);
-        ApplyDefaults(top, PropertyTable.TopLevel.Values);
+        ApplyDefaults(top, ofBrand);
 
         string uuid = top.Get<string>("uuid") ?? Guid.NewGuid().ToString("D");
         string? alias = top.Get<string>("alias");
-        long memory = top.Get<long>("max_physical_memory");
+        bool vm = brand == "kvm";
+        long? memory = vm ? null : top.Get<long>("max_physical_memory");
         long? swap = top.Has("max_swap") ? top.Get<long>("max_swap") : null;
         if (swap < memory)
         {
@@ -61,25 +64,25 @@ public static partial class ManifestValidator
         }
 
         List<Nic>? nics = top.Values.TryGetValue("nics", out object? rawNics)
-            ? ReadNics((JsonElement)rawNics!, uuid, errors)
+            ? ReadNics((JsonElement)rawNics!, uuid, brand, errors)
             : null;
         Dictionary<string, string>? routes = top.Get<Dictionary<string, string>>("routes");
         CheckRouteNics(routes, nicCount ?? nics?.Count ?? 0, errors);
 
-        return new Manifest
+        var manifest = new Manifest
         {
             Uuid = uuid,
             Alias = alias,
             Hostname = top.Get<string>("hostname") ?? alias ?? uuid,
-            Brand = top.Get<string>("brand"),
+            Brand = brand,
             ImageUuid = top.Get<string>("image_uuid"),
             Autoboot = top.Get<bool>("autoboot"),
             MaxPhysicalMemory = memory,
-            MaxSwap = swap ?? Math.Max(memory * 2, 16),
+            MaxSwap = vm ? null : swap ?? Math.Max(memory!.Value * 2, 16),
             CpuCap = top.Get<long>("cpu_cap"),
             CpuShares = top.Get<long>("cpu_shares"),
-            MaxLwps = top.Get<long>("max_lwps"),
-            Quota = top.Get<long>("quota"),
+            MaxLwps = vm ? null : top.Get<long>("max_lwps"),
+            Quota = vm ? null : top.Get<long>("quota"),
             Resolvers = top.Get<List<string>>("resolvers"),
             Tags = top.Get<Dictionary<string, JsonElement>>("tags"),
             CustomerMetadata = top.Get<Dictionary<string, string>>("customer_metadata"),
@@ -92,6 +95,7 @@ public static partial class ManifestValidator
             Restart = top.Get<string>("restart"),
             FirewallEnabled = top.Get<bool?>("firewall_enabled"),
         };
+        return vm ? ReadVm(top, manifest, errors) : manifest;
     }
 
     /// <summary>Reads each property of an object through its row's reader; unknown, repeated and read-only ones are errors.</summary>
@@ -115,7 +119,7 @@ public static partial class ManifestValidator
             {
                 errors.Add(path, "is read-only (set by Berth)");
             }
-            else if (def.Type == PropertyType.NicArray)
+            else if (def.Type is PropertyType.NicArray or PropertyType.DiskArray)
             {
                 result.Values[property.Name] = property.Value.Clone();
             }
@@ -137,19 +141,21 @@ public static partial class ManifestValidator
     }
 
     // A property that a brand does not have (a kvm-only one in an lx manifest) is refused by name.
-    private static void CheckBrand(ObjectValues top, ValidationErrors errors)
+    private static void CheckBrand(ObjectValues top, ValidationErrors errors) =>
+        CheckBrand(top, top.Get<string>("brand"), PropertyTable.TopLevel, prefix: null, errors);
+
+    private static void CheckBrand(ObjectValues values, string? brand, IReadOnlyDictionary<string, PropertyDef> defs, string? prefix, ValidationErrors errors)
     {
-        string? brand = top.Get<string>("brand");
         if (brand is null)
         {
             return;
         }
 
-        foreach (string name in top.Present)
+        foreach (string name in values.Present)
         {
-            if (PropertyTable.TopLevel.TryGetValue(name, out PropertyDef? def) && !def.Brands.Contains(brand))
+            if (defs.TryGetValue(name, out PropertyDef? def) && !def.Brands.Contains(brand))
             {
-                errors.Add(name, $"is not a property of brand {brand}");
+                errors.Add(prefix is null ? name : $"{prefix}.{name}", $"is not a property of brand {brand}");
             }
         }
     }

@@ -34,6 +34,10 @@ public enum PropertyType
     RouteMap,
     /// <summary>An array of instance names: UUIDs or aliases (depends_on).</summary>
     InstanceArray,
+    /// <summary>disks[] of a VM; each entry read by ManifestValidator.Vm.</summary>
+    DiskArray,
+    /// <summary>An absolute path of a file on the host.</summary>
+    HostPath,
 }
 
 public enum PropertyUnit
@@ -77,6 +81,9 @@ public enum PropertyGroup
     Supervision,
     Network,
     Nic,
+    /// <summary>Properties of hardware VMs (brand kvm).</summary>
+    Vm,
+    Disk,
     ReadOnly,
 }
 
@@ -112,6 +119,8 @@ public sealed record PropertyDef(
     public string Name => Path[(Path.LastIndexOf('.') + 1)..];
 
     public bool IsNicField => Path.StartsWith("nics[].", StringComparison.Ordinal);
+
+    public bool IsDiskField => Path.StartsWith("disks[].", StringComparison.Ordinal);
 
     public bool ReadOnly => !OnCreate;
 }

@@ -28,6 +28,8 @@ internal static partial class PropertyReaders
         PropertyType.InstanceArray => ReadArray(def, value, path, errors, TryHostname, "a UUID or alias of an instance"),
         PropertyType.Timestamp => ReadText(value, path, errors, TryTimestamp, "an ISO 8601 timestamp"),
         PropertyType.RouteMap => ReadRoutes(value, path, errors),
+        PropertyType.HostPath => ReadText(value, path, errors, TryHostPath, "an absolute path of a file on the host"),
+        PropertyType.DiskArray => throw new InvalidOperationException("disks are read by ManifestValidator.Vm"),
         PropertyType.NicArray => throw new InvalidOperationException("nics are read by ManifestValidator.Nics"),
         _ => throw new InvalidOperationException($"No reader for {def.Type}"),
     };
@@ -108,7 +110,7 @@ internal static partial class PropertyReaders
         }
 
         // brand is the one choice today; vmadm's other brands get a clearer answer than "not one of".
-        errors.Add(path, PropertyTable.UnsupportedBrands.Contains(text)
+        errors.Add(path, def.Path == "brand" && PropertyTable.UnsupportedBrands.Contains(text)
             ? $"{Show(value)} is not supported yet"
             : $"{Show(value)} is not one of {string.Join(", ", def.Choices!)}");
         return null;
@@ -229,6 +231,12 @@ internal static partial class PropertyReaders
             && text.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')
             && text[0] != '-'
             && text[^1] != '-';
+    }
+
+    private static bool TryHostPath(string text, out string normalized)
+    {
+        normalized = text;
+        return text.Length is > 1 and <= 4096 && text[0] == '/' && !text.Contains('\0', StringComparison.Ordinal) && !text.EndsWith('/');
     }
 
     private static bool TryName(string text, out string normalized)

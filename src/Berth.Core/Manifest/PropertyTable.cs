@@ -9,9 +9,11 @@ public static class PropertyTable
 {
     private static readonly string[] s_lx = ["lx"];
     private static readonly string[] s_restartModes = ["no", "on-failure", "always"];
+    private static readonly string[] s_kvm = ["kvm"];
+    private static readonly string[] s_all = ["lx", "kvm"];
 
     /// <summary>Brands Berth knows of but cannot run yet; they are refused as "not supported yet".</summary>
-    public static IReadOnlyList<string> UnsupportedBrands { get; } = ["kvm", "bhyve", "joyent", "joyent-minimal", "builder"];
+    public static IReadOnlyList<string> UnsupportedBrands { get; } = ["bhyve", "joyent", "joyent-minimal", "builder"];
 
     /// <summary>All rows, in the order of docs/manifest.md.</summary>
     public static IReadOnlyList<PropertyDef> All { get; } =
@@ -26,10 +28,10 @@ public static class PropertyTable
         P("hostname", G.Identity, T.Hostname, defaultNote: "alias, else uuid", update: UpdateMode.Restart,
             mechanism: "UTS namespace hostname (OCI `hostname`)",
             description: "The instance's hostname."),
-        P("brand", G.Identity, T.Choice, required: true, update: UpdateMode.No, choices: s_lx,
-            mechanism: "picks the driver: `lx` = crun OCI container",
-            description: "`lx`: a Linux OS container running the image's own init. `kvm` comes later."),
-        P("image_uuid", G.Identity, T.Uuid, required: true, update: UpdateMode.No,
+        P("brand", G.Identity, T.Choice, required: true, update: UpdateMode.No, choices: s_all,
+            mechanism: "picks the driver: `lx` = crun OCI container, `kvm` = QEMU process (KVM when /dev/kvm works, else TCG)",
+            description: "`lx`: a Linux OS container running the image's own init. `kvm`: a hardware VM (docs/vms.md)."),
+        P("image_uuid", G.Identity, T.Uuid, required: true, update: UpdateMode.No, brands: s_lx,
             mechanism: "root dataset is a copy-on-write snapshot of the image's",
             description: "The image the instance's root filesystem is made from."),
         P("autoboot", G.Identity, T.Boolean, @default: true, update: UpdateMode.Live,
@@ -41,9 +43,11 @@ public static class PropertyTable
 
         // Resources
         P("max_physical_memory", G.Resources, T.Integer, MiB, @default: 256L, update: UpdateMode.Live, min: 16, max: 1L << 20,
+            brands: s_lx,
             mechanism: "memory cgroup limit (`memory.limit_in_bytes`; `memory.max` on v2)",
             description: "Memory the instance may use; above it the kernel reclaims, then OOM-kills inside the instance."),
         P("max_swap", G.Resources, T.Integer, MiB, defaultNote: "2 x max_physical_memory", update: UpdateMode.Live, min: 16, max: 1L << 21,
+            brands: s_lx,
             mechanism: "memory+swap cgroup limit (`memory.memsw.limit_in_bytes`; `memory.swap.max` = max_swap - max_physical_memory on v2)",
             description: "Memory plus swap, as vmadm counts it; at least max_physical_memory. An update raising max_physical_memory above it raises it to match."),
         P("cpu_cap", G.Resources, T.Integer, Percent, @default: 0L, update: UpdateMode.Live, min: 0, max: 100_000,
@@ -53,9 +57,11 @@ public static class PropertyTable
             mechanism: "`cpu.shares` (`cpu.weight` on v2)",
             description: "Relative CPU weight against other instances when the CPU is contended."),
         P("max_lwps", G.Resources, T.Integer, Count, @default: 2000L, update: UpdateMode.Live, min: 10, max: 4_194_304,
+            brands: s_lx,
             mechanism: "pids cgroup limit (`pids.max`)",
             description: "Most processes and threads the instance may have at once."),
         P("quota", G.Resources, T.Integer, GiB, @default: 10L, update: UpdateMode.Live, min: 0, max: 1L << 20,
+            brands: s_lx,
             mechanism: "btrfs qgroup limit on the root subvolume",
             description: "Disk space of the root dataset; 0 = no quota. A pool that cannot enforce quota refuses a non-zero one."),
 
@@ -72,6 +78,61 @@ public static class PropertyTable
         P("routes", G.Network, T.RouteMap, update: UpdateMode.Restart,
             mechanism: "routes in the instance's main table, over rtnetlink inside its network namespace",
             description: "vmadm's map of destination (`10.2.0.0/16` or a host address) to gateway address, or to `nics[N]` for a route on that nic's link."),
+
+        // VM (kvm brand)
+        P("ram", G.Vm, T.Integer, MiB, @default: 256L, update: UpdateMode.Restart, min: 16, max: 1L << 20, brands: s_kvm,
+            mechanism: "QEMU `-m`; the VM's memory cgroup limit is ram plus a fixed overhead (docs/vms.md)",
+            description: "Guest memory."),
+        P("vcpus", G.Vm, T.Integer, Count, @default: 1L, update: UpdateMode.Restart, min: 1, max: 64, brands: s_kvm,
+            mechanism: "QEMU `-smp`",
+            description: "Virtual CPUs of the guest; cpu_cap still caps the host CPU time they get."),
+        P("cpu_type", G.Vm, T.Choice, @default: "qemu64", update: UpdateMode.Restart, brands: s_kvm, choices: ["qemu64", "host", "max"],
+            mechanism: "QEMU `-cpu` (`host` needs KVM)",
+            description: "The CPU model the guest sees."),
+        P("bootrom", G.Vm, T.Choice, @default: "bios", update: UpdateMode.Restart, brands: s_kvm, choices: ["bios", "uefi"],
+            mechanism: "SeaBIOS, or OVMF (`/usr/share/OVMF/OVMF_CODE_4M.fd`, the `ovmf` package) as pflash",
+            description: "Firmware; `uefi` is refused when OVMF is not installed, and is not for machine_type microvm."),
+        P("machine_type", G.Vm, T.Choice, @default: "q35", update: UpdateMode.Restart, brands: s_kvm, choices: ["q35", "microvm"],
+            mechanism: "QEMU `-machine` (microvm: virtio-mmio devices, no PCI, needs kernel)",
+            description: "The emulated machine.", origin: PropertyOrigin.Berth),
+        P("disks", G.Vm, T.DiskArray, Count, update: UpdateMode.No, min: 0, max: 16, brands: s_kvm,
+            mechanism: "one raw file per disk in the instance's dataset on the pool",
+            description: "The VM's disks (fields below)."),
+        P("vnc_port", G.Vm, T.Integer, @default: 0L, update: UpdateMode.Restart, min: -1, max: 65535, brands: s_kvm,
+            mechanism: "QEMU `-vnc 127.0.0.1:N` (display = port - 5900)",
+            description: "0: VNC on a free port chosen by QEMU on localhost; -1: no VNC; 5900..65535: that port."),
+        P("vnc_password", G.Vm, T.String, update: UpdateMode.Restart, brands: s_kvm,
+            mechanism: "set over QMP (`change-vnc-password`) at start",
+            description: "Password of the VNC console (VNC uses at most 8 characters)."),
+        P("kernel", G.Vm, T.HostPath, update: UpdateMode.Restart, brands: s_kvm,
+            mechanism: "QEMU `-kernel` (direct kernel boot, no firmware step)",
+            description: "Host path of a Linux kernel to boot directly. Not in vmadm.", origin: PropertyOrigin.Berth),
+        P("initrd", G.Vm, T.HostPath, update: UpdateMode.Restart, brands: s_kvm,
+            mechanism: "QEMU `-initrd`",
+            description: "Host path of an initramfs for kernel. Not in vmadm.", origin: PropertyOrigin.Berth),
+        P("kernel_args", G.Vm, T.String, update: UpdateMode.Restart, brands: s_kvm,
+            mechanism: "QEMU `-append`",
+            description: "The kernel command line (with kernel only). Not in vmadm.", origin: PropertyOrigin.Berth),
+
+        // Disk fields
+        P("disks[].size", G.Disk, T.Integer, MiB, update: UpdateMode.No, min: 1, max: 1L << 24, brands: s_kvm,
+            mechanism: "a sparse raw file of that size",
+            description: "Size of the disk; required unless image_uuid gives it."),
+        P("disks[].image_uuid", G.Disk, T.Uuid, update: UpdateMode.No, brands: s_kvm,
+            mechanism: "copy-on-write clone of a zvol image",
+            description: "An image of type zvol to clone the disk from (refused for now: Berth has no zvol images yet)."),
+        P("disks[].boot", G.Disk, T.Boolean, @default: false, update: UpdateMode.No, brands: s_kvm,
+            mechanism: "QEMU `bootindex=0`",
+            description: "Boot from this disk; at most one disk boots."),
+        P("disks[].model", G.Disk, T.Choice, @default: "virtio", update: UpdateMode.No, brands: s_kvm, choices: ["virtio", "ide", "scsi", "nvme"],
+            mechanism: "QEMU device: virtio-blk, ide-hd, scsi-hd (virtio-scsi), nvme",
+            description: "The emulated disk controller (microvm: virtio only)."),
+        P("disks[].media", G.Disk, T.Choice, @default: "disk", update: UpdateMode.No, brands: s_kvm, choices: ["disk", "cdrom"],
+            mechanism: "QEMU `media=`",
+            description: "A disk, or a read-only cdrom."),
+        P("disks[].path", G.Disk, T.String, onCreate: false, update: UpdateMode.No, brands: s_kvm,
+            mechanism: "`<dataset>/disk<N>.raw` in the instance's dataset",
+            description: "Set by Berth; refused when given."),
 
         // Nic fields
         P("nics[].interface", G.Nic, T.String, defaultNote: "eth0, eth1, ... in order", onCreate: false, update: UpdateMode.No,
@@ -104,6 +165,9 @@ public static class PropertyTable
         P("nics[].primary", G.Nic, T.Boolean, defaultNote: "true for the first nic", update: UpdateMode.No,
             mechanism: "the nic whose gateway becomes the default route",
             description: "Exactly one nic is primary."),
+        P("nics[].model", G.Nic, T.Choice, @default: "virtio", update: UpdateMode.No, brands: s_kvm, choices: ["virtio", "e1000"],
+            mechanism: "QEMU nic device on a tap in the nic tag's bridge (virtio-net-pci, e1000; virtio-net-device on microvm)",
+            description: "The emulated nic of a VM."),
 
         P("nics[].allow_ip_spoofing", G.Nic, T.Boolean, defaultNote: "false", update: UpdateMode.No,
             mechanism: "the host veth leaves the IP-checked set of Berth's anti-spoofing table (`bridge berth_antispoof`)",
@@ -162,15 +226,25 @@ public static class PropertyTable
         P("quota_available_bytes", G.ReadOnly, T.Integer, Bytes, onCreate: false, update: UpdateMode.No,
             mechanism: "quota minus usage, or the pool's free space when there is no quota",
             description: "Disk space left to the instance (shown by vm get, not stored)."),
+        P("accel", G.ReadOnly, T.String, onCreate: false, update: UpdateMode.No, brands: s_kvm,
+            mechanism: "`-accel kvm` when /dev/kvm runs a guest, else `-accel tcg`, chosen at each start",
+            description: "kvm or tcg: how the VM last started.", origin: PropertyOrigin.Berth),
+        P("accel_warning", G.ReadOnly, T.String, onCreate: false, update: UpdateMode.No, brands: s_kvm,
+            mechanism: "the KVM probe berthd runs once per boot",
+            description: "Why the VM runs under TCG (software emulation, ~16x slower), when it does.", origin: PropertyOrigin.Berth),
     ];
 
     /// <summary>Rows of the top level of a manifest.</summary>
     public static IReadOnlyDictionary<string, PropertyDef> TopLevel { get; } =
-        All.Where(p => !p.IsNicField).ToDictionary(p => p.Path, StringComparer.Ordinal);
+        All.Where(p => !p.IsNicField && !p.IsDiskField).ToDictionary(p => p.Path, StringComparer.Ordinal);
 
     /// <summary>Rows of one entry of <c>nics[]</c>, by field name.</summary>
     public static IReadOnlyDictionary<string, PropertyDef> NicFields { get; } =
         All.Where(p => p.IsNicField).ToDictionary(p => p.Name, StringComparer.Ordinal);
+
+    /// <summary>Rows of one entry of <c>disks[]</c>, by field name.</summary>
+    public static IReadOnlyDictionary<string, PropertyDef> DiskFields { get; } =
+        All.Where(p => p.IsDiskField).ToDictionary(p => p.Name, StringComparer.Ordinal);
 
     public static PropertyDef Get(string path) =>
         All.FirstOrDefault(p => p.Path == path) ?? throw new ArgumentException($"No manifest property {path}", nameof(path));
@@ -190,7 +264,8 @@ public static class PropertyTable
         IReadOnlyList<string>? choices = null,
         string mechanism = "",
         string description = "",
-        PropertyOrigin origin = PropertyOrigin.Vmadm) =>
-        new(path, group, type, unit, @default, defaultNote, s_lx, required, onCreate, update, min, max, choices,
+        PropertyOrigin origin = PropertyOrigin.Vmadm,
+        IReadOnlyList<string>? brands = null) =>
+        new(path, group, type, unit, @default, defaultNote, brands ?? s_all, required, onCreate, update, min, max, choices,
             mechanism, description, origin);
 }

@@ -6,18 +6,22 @@ using Berth.Core.Instances;
 namespace Berth.Daemon.Endpoints;
 
 /// <summary>GET /v1/vms/{id}/console: a WebSocket joined to the console the instance's monitor holds.</summary>
-/// <remarks>The monitor's attach socket is SOCK_SEQPACKET; each packet it sends starts with one byte naming the stream.</remarks>
+/// <remarks>
+/// A container's monitor attach socket is SOCK_SEQPACKET and each packet it sends starts with one byte naming the stream;
+/// a VM's serial console is QEMU's plain stream socket.
+/// </remarks>
 internal static class ConsoleEndpoint
 {
     public static async Task HandleAsync(string id, HttpContext context, InstanceService instances, CancellationToken ct)
     {
-        string path = await instances.ConsoleSocketAsync(id, ct);
+        ConsoleSocket console = await instances.ConsoleSocketAsync(id, ct);
+        string path = console.Path;
         if (!context.WebSockets.IsWebSocketRequest)
         {
             throw new BerthException(ErrorKind.InvalidArgument, "the console is a WebSocket: connect with an Upgrade request");
         }
 
-        using var attach = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
+        using var attach = new Socket(AddressFamily.Unix, console.Framed ? SocketType.Seqpacket : SocketType.Stream, ProtocolType.Unspecified);
         try
         {
             await attach.ConnectAsync(new UnixDomainSocketEndPoint(path), ct);
@@ -29,7 +33,7 @@ internal static class ConsoleEndpoint
 
         using WebSocket socket = await context.WebSockets.AcceptWebSocketAsync();
         using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        Task fromConsole = PumpFromConsoleAsync(attach, socket, done.Token);
+        Task fromConsole = PumpFromConsoleAsync(attach, socket, console.Framed ? 1 : 0, done.Token);
         Task toConsole = PumpToConsoleAsync(socket, attach, done.Token);
         await Task.WhenAny(fromConsole, toConsole);
         await done.CancelAsync();
@@ -39,7 +43,7 @@ internal static class ConsoleEndpoint
         }
     }
 
-    private static async Task PumpFromConsoleAsync(Socket attach, WebSocket socket, CancellationToken ct)
+    private static async Task PumpFromConsoleAsync(Socket attach, WebSocket socket, int skip, CancellationToken ct)
     {
         byte[] buffer = new byte[8193];
         try
@@ -52,9 +56,9 @@ internal static class ConsoleEndpoint
                     return;
                 }
 
-                if (n > 1)
+                if (n > skip)
                 {
-                    await socket.SendAsync(buffer.AsMemory(1, n - 1), WebSocketMessageType.Binary, true, ct);
+                    await socket.SendAsync(buffer.AsMemory(skip, n - skip), WebSocketMessageType.Binary, true, ct);
                 }
             }
         }

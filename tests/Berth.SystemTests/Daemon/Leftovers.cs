@@ -39,7 +39,7 @@ internal static class Leftovers
             found.Add("a mount naming the instance");
         }
 
-        foreach (string dir in new[] { Path.Combine(host.StateDir, "bundles", uuid), Path.Combine(host.RunDir, "crun", uuid), Path.Combine(host.RunDir, "monitor", uuid), Path.Combine(host.RunDir, "metadata", uuid) })
+        foreach (string dir in new[] { Path.Combine(host.StateDir, "bundles", uuid), Path.Combine(host.RunDir, "crun", uuid), Path.Combine(host.RunDir, "monitor", uuid), Path.Combine(host.RunDir, "metadata", uuid), Path.Combine(host.RunDir, "vm", uuid) })
         {
             if (Directory.Exists(dir))
             {

@@ -57,7 +57,7 @@ public sealed partial class ContainerDriver
 
     private string AttachLinkPath(string uuid) => Path.Combine(SocketsDir, uuid);
 
-    private static int? ReadPidFile(string path)
+    internal static int? ReadPidFile(string path)
     {
         try
         {
@@ -71,7 +71,7 @@ public sealed partial class ContainerDriver
     }
 
     // A zombie (reaped late by the host's pid 1) has stopped running too.
-    private static bool ProcessAlive(int pid)
+    internal static bool ProcessAlive(int pid)
     {
         try
         {
