@@ -66,7 +66,8 @@ public sealed partial class InstanceService
         await BeginStepAsync("container", uuid, timer).ConfigureAwait(false);
         reverter.Add("container", () => containers.DeleteAsync(uuid));
         int pid = await containers.CreateAsync(
-            new ContainerSpec(manifest, plan.Pool.DatasetPath(InstanceDataset(uuid)), plan.Image), ct).ConfigureAwait(false);
+            new ContainerSpec(manifest, plan.Pool.DatasetPath(InstanceDataset(uuid)), plan.Image, await UserNamespaceAsync(manifest, ct).ConfigureAwait(false)),
+            ct).ConfigureAwait(false);
 
         if (plan.Nics.Count > 0)
         {
@@ -83,6 +84,11 @@ public sealed partial class InstanceService
 
         return pid;
     }
+
+    /// <summary>The instance's own host ID range (kept for its life, freed with its record), or null when it is privileged.</summary>
+    private async Task<IdRange?> UserNamespaceAsync(Manifest manifest, CancellationToken ct) =>
+        manifest.Privileged == true ? null
+        : IdRange.OfSlot(await store.AcquireIdSlotAsync(manifest.Uuid!, IdRange.MaxSlots, ct).ConfigureAwait(false));
 
     private Task BeginStepAsync(string step, string uuid, StepTimer timer)
     {

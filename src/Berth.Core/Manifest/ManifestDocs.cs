@@ -13,6 +13,9 @@ public static class ManifestDocs
         (PropertyGroup.Network, "Network", "DNS and network interfaces."),
         (PropertyGroup.Nic, "Fields of each nics[] entry", "Give `ip` with `netmask` (as vmadm) or `ips` as CIDR, not both."),
         (PropertyGroup.Metadata, "Tags and metadata", "Maps of keys to values."),
+        (PropertyGroup.Security, "Security opt-outs (dangerous)",
+            "Every lx instance is hardened by default (docs/containers.md). Each property here switches part of that off, "
+            + "for the instance's whole life, and lets root inside reach more of the host kernel: use them only for trusted workloads."),
         (PropertyGroup.ReadOnly, "Read-only", "Set by Berth and shown by `vm get`; refused at create and update."),
     ];
 
@@ -88,6 +91,7 @@ public static class ManifestDocs
         PropertyType.TagMap => "object (string, number, boolean values)",
         PropertyType.StringMap => "object (string values)",
         PropertyType.NicArray => "array of nic",
+        PropertyType.CapabilityArray => "array of capability names",
         PropertyType.Ipv4 => "IPv4",
         PropertyType.Mac => "MAC",
         PropertyType.Uuid => "UUID",

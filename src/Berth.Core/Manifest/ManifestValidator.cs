@@ -83,6 +83,10 @@ public static partial class ManifestValidator
             InternalMetadata = top.Get<Dictionary<string, string>>("internal_metadata"),
             Zpool = top.Get<string>("zpool"),
             Nics = nics,
+            Privileged = top.Has("privileged") ? top.Get<bool>("privileged") : null,
+            Nesting = top.Has("nesting") ? top.Get<bool>("nesting") : null,
+            Fuse = top.Has("fuse") ? top.Get<bool>("fuse") : null,
+            ExtraCapabilities = top.Get<List<string>>("extra_capabilities"),
         };
     }
 

@@ -28,6 +28,8 @@ public enum PropertyType
     StringMap,
     NicArray,
     Timestamp,
+    /// <summary>An array of Linux capability names (CAP_SYS_ADMIN or sys_admin).</summary>
+    CapabilityArray,
 }
 
 public enum PropertyUnit
@@ -70,6 +72,8 @@ public enum PropertyGroup
     Network,
     Nic,
     ReadOnly,
+    /// <summary>Opt-outs of the default hardening, each documented as dangerous.</summary>
+    Security,
 }
 
 /// <summary>One manifest property: everything validation, docs and <c>vm validate</c> know of it.</summary>

@@ -25,6 +25,7 @@ internal static class PropertyReaders
         PropertyType.TagMap => ReadMap(value, path, errors, stringsOnly: false),
         PropertyType.StringMap => ReadMap(value, path, errors, stringsOnly: true),
         PropertyType.Timestamp => ReadText(value, path, errors, TryTimestamp, "an ISO 8601 timestamp"),
+        PropertyType.CapabilityArray => ReadArray(def, value, path, errors, TryCapability, "a Linux capability name (like CAP_SYS_PTRACE)"),
         PropertyType.NicArray => throw new InvalidOperationException("nics are read by ManifestValidator.Nics"),
         _ => throw new InvalidOperationException($"No reader for {def.Type}"),
     };
@@ -253,6 +254,13 @@ internal static class PropertyReaders
     {
         normalized = text;
         return Ipv4.TryParseCidr(text, out _, out _);
+    }
+
+    private static bool TryCapability(string text, out string normalized)
+    {
+        string upper = text.Trim().ToUpperInvariant();
+        normalized = upper.StartsWith("CAP_", StringComparison.Ordinal) ? upper : "CAP_" + upper;
+        return Instances.Containers.LinuxCapabilities.All.Contains(normalized);
     }
 
     private static bool TryTimestamp(string text, out string normalized)

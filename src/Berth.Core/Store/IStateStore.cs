@@ -46,4 +46,11 @@ public interface IStateStore : IDisposable
     Task<string?> GetSettingAsync(string key, CancellationToken ct = default);
 
     Task SetSettingAsync(string key, string value, CancellationToken ct = default);
+
+    /// <summary>The instance's user-namespace ID slot: its own if it has one, else the lowest free one (below <paramref name="maxSlots"/>).</summary>
+    /// <remarks>A slot belongs to one instance only and is freed when the instance's row is deleted.</remarks>
+    Task<long> AcquireIdSlotAsync(string uuid, long maxSlots, CancellationToken ct = default);
+
+    /// <summary>The instance's slot, or null when it has none.</summary>
+    Task<long?> GetIdSlotAsync(string uuid, CancellationToken ct = default);
 }

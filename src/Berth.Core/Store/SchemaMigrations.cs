@@ -18,5 +18,13 @@ internal static class SchemaMigrations
         CREATE TABLE networks (uuid TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, network TEXT NOT NULL);
         CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         """,
+
+        // 1 -> 2: the host ID slot of each instance's user namespace; freed with the instance's row.
+        """
+        CREATE TABLE id_slots (
+            slot INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE REFERENCES instances(uuid) ON DELETE CASCADE
+        );
+        """,
     ];
 }

@@ -24,7 +24,15 @@ public sealed partial class ContainerDriver
 
         try
         {
-            WriteBundle(spec, uuid);
+            string root = spec.RootfsPath;
+            if (spec.UserNamespace is { } ids)
+            {
+                // Files keep their IDs on the pool (root's are 0); the instance sees them through its own mapping.
+                root = IdmappedRootPath(uuid);
+                await IdmappedMount.MountAsync(spec.RootfsPath, root, ids, ct).ConfigureAwait(false);
+            }
+
+            WriteBundle(spec, uuid, root);
             Directory.CreateDirectory(ExitDir(uuid));
             Directory.CreateDirectory(SocketsDir);
             CommandResult conmon = await Runner.RunAsync(Conmon, ConmonArgs(uuid), ct: ct).ConfigureAwait(false);
@@ -33,7 +41,10 @@ public sealed partial class ContainerDriver
                 throw new CommandFailedException(conmon);
             }
 
-            return await WaitCreatedAsync(uuid, ct).ConfigureAwait(false);
+            int pid = await WaitCreatedAsync(uuid, ct).ConfigureAwait(false);
+            // The container's mount namespace holds its own copy of the root now; the host needs none.
+            IdmappedMount.Unmount(IdmappedRootPath(uuid));
+            return pid;
         }
         catch (Exception e)
         {
@@ -98,6 +109,7 @@ public sealed partial class ContainerDriver
 
             DeleteDirectory(MonitorDir(uuid));
             DeleteDirectory(BundleDir(uuid));
+            IdmappedMount.Unmount(IdmappedRootPath(uuid));
         }
         catch (Exception e) when (e is CommandFailedException or IOException or UnauthorizedAccessException)
         {
@@ -105,7 +117,7 @@ public sealed partial class ContainerDriver
         }
     }
 
-    private void WriteBundle(ContainerSpec spec, string uuid)
+    private void WriteBundle(ContainerSpec spec, string uuid, string root)
     {
         string bundle = BundleDir(uuid);
         Directory.CreateDirectory(bundle);
@@ -119,10 +131,11 @@ public sealed partial class ContainerDriver
         string? init = spec.Image.BerthInit;
         var input = new OciSpecInput(
             spec.Manifest,
-            spec.RootfsPath,
+            root,
             string.IsNullOrWhiteSpace(init) ? OciSpecInput.DefaultInit : init.Split(' ', StringSplitOptions.RemoveEmptyEntries),
             CgroupsPath(uuid),
-            resolv);
+            resolv,
+            UserNamespace: spec.UserNamespace);
         File.WriteAllText(Path.Combine(bundle, "config.json"), OciSpecBuilder.Build(input));
     }
 

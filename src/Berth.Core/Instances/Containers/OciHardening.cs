@@ -63,4 +63,7 @@ public static class OciHardening
         ("/dev/ptmx", 5, 2),
         ("/dev/pts/*", 136, -1),
     ];
+
+    /// <summary>The FUSE device, created and allowed only when the manifest sets <c>fuse</c>.</summary>
+    public static (string Name, long Major, long Minor) FuseDevice { get; } = ("/dev/fuse", 10, 229);
 }

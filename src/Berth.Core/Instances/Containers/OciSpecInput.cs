@@ -13,6 +13,7 @@ public sealed record OciRlimit(string Type, ulong Soft, ulong Hard);
 /// <param name="ResolvConfPath">a file bind-mounted read-only at /etc/resolv.conf, or null for none</param>
 /// <param name="Terminal">whether init gets a console pty (the monitor holds its master side)</param>
 /// <param name="Rlimits">limits to set; null or empty leaves the monitor's own (never above the host's hard limits)</param>
+/// <param name="UserNamespace">the host IDs of the instance's own user namespace; null runs it without one (privileged)</param>
 public sealed record OciSpecInput(
     Manifest Manifest,
     string RootfsPath,
@@ -20,7 +21,8 @@ public sealed record OciSpecInput(
     string CgroupsPath,
     string? ResolvConfPath = null,
     bool Terminal = true,
-    IReadOnlyList<OciRlimit>? Rlimits = null)
+    IReadOnlyList<OciRlimit>? Rlimits = null,
+    IdRange? UserNamespace = null)
 {
     /// <summary>The init an image boots unless it names another.</summary>
     public static IReadOnlyList<string> DefaultInit { get; } = ["/sbin/init"];
