@@ -135,7 +135,8 @@ public sealed partial class ContainerDriver
             string.IsNullOrWhiteSpace(init) ? OciSpecInput.DefaultInit : init.Split(' ', StringSplitOptions.RemoveEmptyEntries),
             CgroupsPath(uuid),
             resolv,
-            UserNamespace: spec.UserNamespace);
+            UserNamespace: spec.UserNamespace,
+            HostCapabilities: LinuxCapabilities.OfThisProcess());
         File.WriteAllText(Path.Combine(bundle, "config.json"), OciSpecBuilder.Build(input));
     }
 

@@ -37,7 +37,7 @@ public static partial class OciSpecBuilder
 
     private static JsonObject Process(OciSpecInput input)
     {
-        JsonArray caps = Strings(Capabilities(input.Manifest));
+        JsonArray caps = Strings(Capabilities(input.Manifest, input.HostCapabilities));
         var process = new JsonObject
         {
             ["terminal"] = input.Terminal,
@@ -145,8 +145,8 @@ public static partial class OciSpecBuilder
     private static bool IsPrivileged(Api.Contracts.Manifest m) => m.Privileged == true;
 
     /// <summary>The capability set of root inside: all of them when privileged, else the default set plus extra_capabilities.</summary>
-    public static IReadOnlyList<string> Capabilities(Api.Contracts.Manifest m) =>
-        IsPrivileged(m) ? [.. LinuxCapabilities.All]
+    public static IReadOnlyList<string> Capabilities(Api.Contracts.Manifest m, IReadOnlyList<string>? host = null) =>
+        IsPrivileged(m) ? host ?? LinuxCapabilities.ByBit
         : [.. OciHardening.Capabilities.Select(c => c.Capability).Union(m.ExtraCapabilities ?? [], StringComparer.Ordinal)];
 
     private static JsonObject Resources(Api.Contracts.Manifest m)

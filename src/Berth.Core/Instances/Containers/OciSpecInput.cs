@@ -13,6 +13,7 @@ public sealed record OciRlimit(string Type, ulong Soft, ulong Hard);
 /// <param name="ResolvConfPath">a file bind-mounted read-only at /etc/resolv.conf, or null for none</param>
 /// <param name="Terminal">whether init gets a console pty (the monitor holds its master side)</param>
 /// <param name="Rlimits">limits to set; null or empty leaves the monitor's own (never above the host's hard limits)</param>
+/// <param name="HostCapabilities">the capabilities the runtime itself has (a privileged instance gets these); null: all of Linux's</param>
 /// <param name="UserNamespace">the host IDs of the instance's own user namespace; null runs it without one (privileged)</param>
 public sealed record OciSpecInput(
     Manifest Manifest,
@@ -22,7 +23,8 @@ public sealed record OciSpecInput(
     string? ResolvConfPath = null,
     bool Terminal = true,
     IReadOnlyList<OciRlimit>? Rlimits = null,
-    IdRange? UserNamespace = null)
+    IdRange? UserNamespace = null,
+    IReadOnlyList<string>? HostCapabilities = null)
 {
     /// <summary>The init an image boots unless it names another.</summary>
     public static IReadOnlyList<string> DefaultInit { get; } = ["/sbin/init"];
