@@ -65,6 +65,8 @@ public sealed partial class ContainerDriver
     public async Task StartAsync(string uuid, CancellationToken ct = default)
     {
         CheckUuid(uuid);
+        int? pid = ReadPidFile(InitPidFile(uuid));
+        string? before = pid is int p ? ExeOf(p) : null;
         try
         {
             await _crun.StartAsync(uuid, ct).ConfigureAwait(false);
@@ -72,6 +74,40 @@ public sealed partial class ContainerDriver
         catch (CommandFailedException e)
         {
             throw new BerthException(ErrorKind.Internal, $"Failed starting container {uuid}: {e.Message}", e);
+        }
+
+        if (pid is int started)
+        {
+            await WaitInitExecAsync(started, before, ct).ConfigureAwait(false);
+        }
+    }
+
+    // crun start returns once it has released init, which is still crun's (non-dumpable) process until it execs the
+    // image's init; until then joining its namespaces from another user namespace is refused (an exec would fail).
+    private static async Task WaitInitExecAsync(int pid, string? before, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(2) && Directory.Exists($"/proc/{pid}"))
+        {
+            string? exe = ExeOf(pid); // null (EACCES) while non-dumpable
+            if (exe is not null && exe != before)
+            {
+                return;
+            }
+
+            await Task.Delay(1, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static string? ExeOf(int pid)
+    {
+        try
+        {
+            return new FileInfo($"/proc/{pid}/exe").LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 
