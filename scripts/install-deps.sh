@@ -2,7 +2,8 @@
 # Installs what Berth needs on Debian 12: the runtime's tools and the .NET SDK check. Idempotent.
 set -euo pipefail
 
-PACKAGES=(crun conmon btrfs-progs busybox-static iproute2 nftables iputils-ping util-linux e2fsprogs tar procps)
+# gcc + libc6-dev build the static probe suite (native/probes) the system tests run inside instances.
+PACKAGES=(crun conmon btrfs-progs busybox-static iproute2 nftables iputils-ping util-linux e2fsprogs tar procps gcc libc6-dev)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
