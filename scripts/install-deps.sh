@@ -2,7 +2,8 @@
 # Installs what Berth needs on Debian 12: the runtime's tools and the .NET SDK check. Idempotent.
 set -euo pipefail
 
-# gcc and libc6-dev build the static guest metadata tools (native/mdata) at install; QEMU runs kvm instances.
+# gcc and libc6-dev build the static guest metadata tools (native/mdata) at install and the probe suite
+# (native/probes) the system tests run inside instances; QEMU runs kvm instances.
 PACKAGES=(crun conmon btrfs-progs busybox-static iproute2 nftables iputils-ping util-linux e2fsprogs tar procps gcc libc6-dev
     qemu-system-x86 qemu-utils ovmf)
 

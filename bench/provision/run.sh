@@ -5,11 +5,17 @@
 #
 #   sudo N=20 bench/provision/run.sh            # all peers, 20 timed runs each
 #   sudo PEERS="floor lxc" N=5 bench/provision/run.sh
+#   sudo MODE=hardening N=20 bench/provision/run.sh   # berth hardened (default) vs privileged: the ratio
 set -euo pipefail
 
 N=${N:-20}                          # timed runs per peer
 WARMUP=${WARMUP:-1}                 # untimed runs per peer before timing
-PEERS=${PEERS:-"berth floor podman lxc"}
+MODE=${MODE:-peers}                 # peers | hardening (berth's default against "privileged": true)
+if [[ $MODE == hardening ]]; then
+    PEERS=${PEERS:-"berthpriv berth"}
+else
+    PEERS=${PEERS:-"berth floor podman lxc"}
+fi
 BUSYBOX_IMAGE_UUID=${BUSYBOX_IMAGE_UUID:-7b5f6d9e-6c1a-4b7e-9a55-0b1e2a3c4d5e}
 BERTH_IP_OFFSET=${BERTH_IP_OFFSET:-100}   # berth instances get subnet base + offset + (i % 100)
 PING_DEADLINE_S=${PING_DEADLINE_S:-10}
@@ -18,7 +24,7 @@ POOL_SIZE=${POOL_SIZE:-2G}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib/common.sh
 source "$HERE/lib/common.sh"
-for peer_file in berth floor podman lxc; do
+for peer_file in berth berthpriv floor podman lxc; do
     # shellcheck disable=SC1090
     source "$HERE/lib/$peer_file.sh"
 done
@@ -127,6 +133,10 @@ echo
 for peer in floor podman lxc; do
     [[ -n "${MED[$peer]:-}" ]] && printf 'berth/%-7s %s\n' "$peer" "$(ratio "$peer")"
 done
+
+if [[ -n "${MED[berthpriv]:-}" && -n "${MED[berth]:-}" ]]; then
+    printf 'hardened/unhardened %s   (berth default median over berth "privileged": true median; issue 9 asks <= 1.20x)\n' "$(ratio berthpriv)"
+fi
 
 echo
 echo "| peer | median (ms) | p90 (ms) | min (ms) | max (ms) | runs | failed | berth median / peer median |"

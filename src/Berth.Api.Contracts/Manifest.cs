@@ -56,6 +56,12 @@ public sealed record Manifest
     public string? Initrd { get; init; }
     public string? KernelArgs { get; init; }
 
+    // Opt-outs of the default hardening (docs/containers.md): absent means off.
+    public bool? Privileged { get; init; }
+    public bool? Nesting { get; init; }
+    public bool? Fuse { get; init; }
+    public List<string>? ExtraCapabilities { get; init; }
+
     // Read-only: set by Berth, refused at create and update.
     public string? State { get; init; }
     public int? Pid { get; init; }

@@ -99,7 +99,8 @@ public sealed partial class InstanceService
             return await BootVmAsync(manifest, plan, reverter, timer, ct).ConfigureAwait(false);
         }
 
-        metadata.Serve(uuid, this); // before the container: its socket directory is mounted into it
+        IdRange? userNamespace = await UserNamespaceAsync(manifest, ct).ConfigureAwait(false);
+        metadata.Serve(uuid, this, MetadataOwner(userNamespace)); // before the container: its socket directory is mounted into it
         reverter.Add("metadata", () =>
         {
             metadata.Stop(uuid);
@@ -108,7 +109,8 @@ public sealed partial class InstanceService
         await BeginStepAsync("container", uuid, timer).ConfigureAwait(false);
         reverter.Add("container", () => containers.DeleteAsync(uuid));
         int pid = await containers.CreateAsync(
-            new ContainerSpec(manifest, plan.Pool.DatasetPath(InstanceDataset(uuid)), plan.Image!), ct).ConfigureAwait(false);
+            new ContainerSpec(manifest, plan.Pool.DatasetPath(InstanceDataset(uuid)), plan.Image!, userNamespace),
+            ct).ConfigureAwait(false);
 
         if (plan.Nics.Count > 0)
         {
@@ -125,6 +127,15 @@ public sealed partial class InstanceService
 
         return pid;
     }
+
+    /// <summary>The instance's own host ID range (kept for its life, freed with its record), or null when it is privileged.</summary>
+    private async Task<IdRange?> UserNamespaceAsync(Manifest manifest, CancellationToken ct) =>
+        manifest.Privileged == true ? null
+        : IdRange.OfSlot(await store.AcquireIdSlotAsync(manifest.Uuid!, IdRange.MaxSlots, ct).ConfigureAwait(false));
+
+    /// <summary>The host uid and gid of the instance's root, who must own its metadata socket; null: host root.</summary>
+    private static (int Uid, int Gid)? MetadataOwner(IdRange? userNamespace) =>
+        userNamespace is null ? null : (unchecked((int)userNamespace.HostId), unchecked((int)userNamespace.HostId));
 
     private Task BeginStepAsync(string step, string uuid, StepTimer timer)
     {

@@ -53,7 +53,8 @@ public sealed partial class InstanceService
         {
             Manifest running = await SaveAsync(manifest, InstanceState.Running, status.Pid, ct).ConfigureAwait(false);
             Watch(running);
-            metadata.Serve(uuid, this); // the socket of the berthd before is dead; a new one takes its place
+            // The socket of the berthd before is dead; a new one takes its place, owned by the instance's root as before.
+            metadata.Serve(uuid, this, MetadataOwner(await UserNamespaceAsync(manifest, ct).ConfigureAwait(false)));
             return 0;
         }
 

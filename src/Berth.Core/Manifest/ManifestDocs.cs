@@ -16,6 +16,9 @@ public static class ManifestDocs
         (PropertyGroup.Disk, "Fields of each disks[] entry", "Disk files live in the instance's dataset; `path` is set by Berth."),
         (PropertyGroup.Metadata, "Tags and metadata", "Maps of keys to values."),
         (PropertyGroup.Supervision, "Supervision", "How berthd starts, checks and restarts the instance (docs/supervision.md)."),
+        (PropertyGroup.Security, "Security opt-outs (dangerous)",
+            "Every lx instance is hardened by default (docs/containers.md). Each property here switches part of that off, "
+            + "for the instance's whole life, and lets root inside reach more of the host kernel: use them only for trusted workloads."),
         (PropertyGroup.ReadOnly, "Read-only", "Set by Berth and shown by `vm get`; refused at create and update."),
     ];
 
@@ -98,6 +101,7 @@ public static class ManifestDocs
         PropertyType.InstanceArray => "array of UUID or alias",
         PropertyType.DiskArray => "array of disk",
         PropertyType.HostPath => "host path",
+        PropertyType.CapabilityArray => "array of capability names",
         PropertyType.Ipv4 => "IPv4",
         PropertyType.Mac => "MAC",
         PropertyType.Uuid => "UUID",

@@ -94,6 +94,10 @@ public static partial class ManifestValidator
             HealthCheck = ReadHealthCheck(top.Get<string>("health_check"), errors),
             Restart = top.Get<string>("restart"),
             FirewallEnabled = top.Get<bool?>("firewall_enabled"),
+            Privileged = top.Has("privileged") ? top.Get<bool>("privileged") : null,
+            Nesting = top.Has("nesting") ? top.Get<bool>("nesting") : null,
+            Fuse = top.Has("fuse") ? top.Get<bool>("fuse") : null,
+            ExtraCapabilities = top.Get<List<string>>("extra_capabilities"),
         };
         return vm ? ReadVm(top, manifest, errors) : manifest;
     }

@@ -38,6 +38,8 @@ public enum PropertyType
     DiskArray,
     /// <summary>An absolute path of a file on the host.</summary>
     HostPath,
+    /// <summary>An array of Linux capability names (CAP_SYS_ADMIN or sys_admin).</summary>
+    CapabilityArray,
 }
 
 public enum PropertyUnit
@@ -85,6 +87,8 @@ public enum PropertyGroup
     Vm,
     Disk,
     ReadOnly,
+    /// <summary>Opt-outs of the default hardening, each documented as dangerous.</summary>
+    Security,
 }
 
 /// <summary>One manifest property: everything validation, docs and <c>vm validate</c> know of it.</summary>

@@ -30,6 +30,7 @@ internal static partial class PropertyReaders
         PropertyType.RouteMap => ReadRoutes(value, path, errors),
         PropertyType.HostPath => ReadText(value, path, errors, TryHostPath, "an absolute path of a file on the host"),
         PropertyType.DiskArray => throw new InvalidOperationException("disks are read by ManifestValidator.Vm"),
+        PropertyType.CapabilityArray => ReadArray(def, value, path, errors, TryCapability, "a Linux capability name (like CAP_SYS_PTRACE)"),
         PropertyType.NicArray => throw new InvalidOperationException("nics are read by ManifestValidator.Nics"),
         _ => throw new InvalidOperationException($"No reader for {def.Type}"),
     };
@@ -282,6 +283,13 @@ internal static partial class PropertyReaders
 
         normalized = Ipv4.FormatSubnet(address, prefix);
         return true;
+    }
+
+    private static bool TryCapability(string text, out string normalized)
+    {
+        string upper = text.Trim().ToUpperInvariant();
+        normalized = upper.StartsWith("CAP_", StringComparison.Ordinal) ? upper : "CAP_" + upper;
+        return Instances.Containers.LinuxCapabilities.All.Contains(normalized);
     }
 
     private static bool TryTimestamp(string text, out string normalized)

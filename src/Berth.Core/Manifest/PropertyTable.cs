@@ -204,6 +204,20 @@ public static class PropertyTable
             mechanism: "berthd's supervisor, on the monitor's exit notice: backoff from 100 ms doubling to 30 s; 5 unrequested exits within 60 s put it into maintenance",
             description: "What berthd does when init exits without a stop: `no`, `on-failure` (non-zero status) or `always`. Leave maintenance with `berth svcadm clear`."),
 
+        // Security opt-outs (dangerous): absent means the hardened default.
+        P("privileged", G.Security, T.Boolean, defaultNote: "false", update: UpdateMode.Restart, brands: s_lx, origin: PropertyOrigin.Berth,
+            mechanism: "no user namespace (root inside is host root), every capability, no seccomp filter, no masked or read-only paths, every device",
+            description: "DANGEROUS: root inside is root on the host; only for fully trusted software. Takes effect at the next start."),
+        P("nesting", G.Security, T.Boolean, defaultNote: "false", update: UpdateMode.Restart, brands: s_lx, origin: PropertyOrigin.Berth,
+            mechanism: "the seccomp filter allows unshare, setns, clone with namespace flags, clone3 and the mount calls",
+            description: "DANGEROUS: lets the instance make nested user namespaces and mount filesystems in them (containers in the container), which exposes far more kernel code."),
+        P("fuse", G.Security, T.Boolean, defaultNote: "false", update: UpdateMode.Restart, brands: s_lx, origin: PropertyOrigin.Berth,
+            mechanism: "/dev/fuse (10:229) created and allowed by the devices cgroup",
+            description: "DANGEROUS: gives the instance the FUSE device (FUSE filesystems need nesting or CAP_SYS_ADMIN to mount)."),
+        P("extra_capabilities", G.Security, T.CapabilityArray, Count, update: UpdateMode.Restart, min: 0, max: 41, brands: s_lx, origin: PropertyOrigin.Berth,
+            mechanism: "added to the bounding, effective and permitted sets (still namespaced by the user namespace)",
+            description: "DANGEROUS: capabilities beyond the default set (docs/containers.md lists the default and why each is left out)."),
+
         // Read-only
         P("state", G.ReadOnly, T.String, onCreate: false, update: UpdateMode.No,
             mechanism: "berthd's lifecycle table, reconciled with `crun state`",

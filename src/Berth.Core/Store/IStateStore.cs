@@ -75,4 +75,11 @@ public interface IStateStore : IDisposable
 
     /// <summary>Removes a setting; a missing one is not an error.</summary>
     Task DeleteSettingAsync(string key, CancellationToken ct = default);
+
+    /// <summary>The instance's user-namespace ID slot: its own if it has one, else the lowest free one (below <paramref name="maxSlots"/>).</summary>
+    /// <remarks>A slot belongs to one instance only and is freed when the instance's row is deleted.</remarks>
+    Task<long> AcquireIdSlotAsync(string uuid, long maxSlots, CancellationToken ct = default);
+
+    /// <summary>The instance's slot, or null when it has none.</summary>
+    Task<long?> GetIdSlotAsync(string uuid, CancellationToken ct = default);
 }

@@ -41,5 +41,13 @@ internal static class SchemaMigrations
         """
         CREATE TABLE fw_rules (uuid TEXT PRIMARY KEY, rule TEXT NOT NULL);
         """,
+
+        // 3 -> 4: the host ID slot of each instance's user namespace; freed with the instance's row.
+        """
+        CREATE TABLE id_slots (
+            slot INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE REFERENCES instances(uuid) ON DELETE CASCADE
+        );
+        """,
     ];
 }

@@ -25,7 +25,15 @@ public sealed partial class ContainerDriver
         EnableIoAccounting(spec.RootfsPath, uuid);
         try
         {
-            WriteBundle(spec, uuid);
+            string root = spec.RootfsPath;
+            if (spec.UserNamespace is { } ids)
+            {
+                // Files keep their IDs on the pool (root's are 0); the instance sees them through its own mapping.
+                root = IdmappedRootPath(uuid);
+                await IdmappedMount.MountAsync(spec.RootfsPath, root, ids, ct).ConfigureAwait(false);
+            }
+
+            WriteBundle(spec, uuid, root);
             Directory.CreateDirectory(ExitDir(uuid));
             Directory.CreateDirectory(SocketsDir);
             CommandResult conmon = await Runner.RunAsync(Conmon, ConmonArgs(uuid), ct: ct).ConfigureAwait(false);
@@ -34,7 +42,10 @@ public sealed partial class ContainerDriver
                 throw new CommandFailedException(conmon);
             }
 
-            return await WaitCreatedAsync(uuid, ct).ConfigureAwait(false);
+            int pid = await WaitCreatedAsync(uuid, ct).ConfigureAwait(false);
+            // The container's mount namespace holds its own copy of the root now; the host needs none.
+            IdmappedMount.Unmount(IdmappedRootPath(uuid));
+            return pid;
         }
         catch (Exception e)
         {
@@ -55,6 +66,8 @@ public sealed partial class ContainerDriver
     public async Task StartAsync(string uuid, CancellationToken ct = default)
     {
         CheckUuid(uuid);
+        int? pid = ReadPidFile(InitPidFile(uuid));
+        string? before = pid is int p ? ExeOf(p) : null;
         try
         {
             await _crun.StartAsync(uuid, ct).ConfigureAwait(false);
@@ -62,6 +75,40 @@ public sealed partial class ContainerDriver
         catch (CommandFailedException e)
         {
             throw new BerthException(ErrorKind.Internal, $"Failed starting container {uuid}: {e.Message}", e);
+        }
+
+        if (pid is int started)
+        {
+            await WaitInitExecAsync(started, before, ct).ConfigureAwait(false);
+        }
+    }
+
+    // crun start returns once it has released init, which is still crun's (non-dumpable) process until it execs the
+    // image's init; until then joining its namespaces from another user namespace is refused (an exec would fail).
+    private static async Task WaitInitExecAsync(int pid, string? before, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(2) && Directory.Exists($"/proc/{pid}"))
+        {
+            string? exe = ExeOf(pid); // null (EACCES) while non-dumpable
+            if (exe is not null && exe != before)
+            {
+                return;
+            }
+
+            await Task.Delay(1, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static string? ExeOf(int pid)
+    {
+        try
+        {
+            return new FileInfo($"/proc/{pid}/exe").LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 
@@ -99,6 +146,7 @@ public sealed partial class ContainerDriver
 
             DeleteDirectory(MonitorDir(uuid));
             DeleteDirectory(BundleDir(uuid));
+            IdmappedMount.Unmount(IdmappedRootPath(uuid));
         }
         catch (Exception e) when (e is CommandFailedException or IOException or UnauthorizedAccessException)
         {
@@ -106,7 +154,7 @@ public sealed partial class ContainerDriver
         }
     }
 
-    private void WriteBundle(ContainerSpec spec, string uuid)
+    private void WriteBundle(ContainerSpec spec, string uuid, string root)
     {
         string bundle = BundleDir(uuid);
         Directory.CreateDirectory(bundle);
@@ -122,12 +170,14 @@ public sealed partial class ContainerDriver
         Directory.CreateDirectory(metadataDir); // the mount's source; the metadata server puts its socket there
         var input = new OciSpecInput(
             spec.Manifest,
-            spec.RootfsPath,
+            root,
             string.IsNullOrWhiteSpace(init) ? OciSpecInput.DefaultInit : init.Split(' ', StringSplitOptions.RemoveEmptyEntries),
             CgroupsPath(uuid),
             resolv,
             MetadataSocketDir: metadataDir,
-            MdataToolsDir: Metadata.MdataTools.Usable(Paths.MdataToolsDir));
+            MdataToolsDir: Metadata.MdataTools.Usable(Paths.MdataToolsDir),
+            UserNamespace: spec.UserNamespace,
+            HostCapabilities: LinuxCapabilities.OfThisProcess());
         File.WriteAllText(Path.Combine(bundle, "config.json"), OciSpecBuilder.Build(input));
     }
 

@@ -6,7 +6,8 @@ namespace Berth.Core.Instances.Containers;
 /// <param name="Manifest">the validated manifest (uuid set)</param>
 /// <param name="RootfsPath">the instance's dataset directory, used as the OCI root</param>
 /// <param name="Image">the image the instance was made from (init and stop signal)</param>
-public sealed record ContainerSpec(Manifest Manifest, string RootfsPath, ImageManifest Image);
+/// <param name="UserNamespace">the instance's host ID range; its root is then mounted idmapped. Null: no user namespace (privileged).</param>
+public sealed record ContainerSpec(Manifest Manifest, string RootfsPath, ImageManifest Image, IdRange? UserNamespace = null);
 
 /// <summary>What crun says of a container.</summary>
 /// <param name="Status">created | running | stopped | paused</param>
@@ -42,6 +43,9 @@ public sealed partial class ContainerDriver
 
     /// <summary>conmon links &lt;dir&gt;/&lt;uuid&gt; to the bundle so that the attach socket path stays short.</summary>
     internal string SocketsDir => Path.Combine(Paths.MonitorDir, "sockets");
+
+    /// <summary>Where the dataset is mounted idmapped while crun creates the container (it is detached from the host right after).</summary>
+    internal string IdmappedRootPath(string uuid) => Path.Combine(Paths.RunDir, "rootfs", uuid);
 
     public string ConsoleLogPath(string uuid) => Path.Combine(MonitorDir(uuid), "console.log");
 

@@ -4,7 +4,10 @@ namespace Berth.Core.Instances.Containers;
 public static class OciHardening
 {
     /// <summary>Capabilities root inside an instance keeps: Docker's default set plus NET_ADMIN.</summary>
-    /// <remarks>The instance has its own network namespace, so NET_ADMIN and NET_RAW reach only its own stack.</remarks>
+    /// <remarks>
+    /// All are namespaced by the instance's own user namespace: they act only on what it owns (its network namespace,
+    /// so NET_ADMIN and NET_RAW reach only its own stack; its files through the idmapped root; its processes).
+    /// </remarks>
     public static IReadOnlyList<(string Capability, string Reason)> Capabilities { get; } =
     [
         ("CAP_CHOWN", "package managers and init scripts chown files"),
@@ -63,4 +66,7 @@ public static class OciHardening
         ("/dev/ptmx", 5, 2),
         ("/dev/pts/*", 136, -1),
     ];
+
+    /// <summary>The FUSE device, created and allowed only when the manifest sets <c>fuse</c>.</summary>
+    public static (string Name, long Major, long Minor) FuseDevice { get; } = ("/dev/fuse", 10, 229);
 }

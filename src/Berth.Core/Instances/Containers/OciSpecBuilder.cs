@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace Berth.Core.Instances.Containers;
 
 /// <summary>Builds an instance's OCI config.json from its manifest: a pure function, golden-tested.</summary>
-public static class OciSpecBuilder
+public static partial class OciSpecBuilder
 {
     /// <summary>The CFS period cpu_cap is expressed against (see <see cref="ResourceLimits"/>).</summary>
     public const long CpuPeriodMicros = ResourceLimits.CpuPeriodMicros;
@@ -35,7 +35,7 @@ public static class OciSpecBuilder
 
     private static JsonObject Process(OciSpecInput input)
     {
-        JsonArray caps = Strings(OciHardening.Capabilities.Select(c => c.Capability));
+        JsonArray caps = Strings(Capabilities(input.Manifest, input.HostCapabilities));
         var process = new JsonObject
         {
             ["terminal"] = input.Terminal,
@@ -54,7 +54,7 @@ public static class OciSpecBuilder
                 ["effective"] = caps.DeepClone(),
                 ["permitted"] = caps,
             },
-            ["noNewPrivileges"] = true,
+            ["noNewPrivileges"] = !IsPrivileged(input.Manifest),
         };
         if (input.Rlimits is { Count: > 0 } rlimits)
         {
@@ -107,20 +107,83 @@ public static class OciSpecBuilder
         return mounts;
     }
 
-    private static JsonObject Linux(OciSpecInput input) => new()
+    private static JsonObject Linux(OciSpecInput input)
     {
-        ["cgroupsPath"] = input.CgroupsPath,
-        ["resources"] = Resources(input.Manifest),
-        ["namespaces"] = new JsonArray([.. new[] { "pid", "mount", "uts", "ipc", "network", "cgroup" }
-            .Select(n => (JsonNode)new JsonObject { ["type"] = n })]),
-        ["maskedPaths"] = Strings(OciHardening.MaskedPaths),
-        ["readonlyPaths"] = Strings(OciHardening.ReadonlyPaths),
-    };
+        bool privileged = IsPrivileged(input.Manifest);
+        var linux = new JsonObject
+        {
+            ["cgroupsPath"] = input.CgroupsPath,
+            ["resources"] = Resources(input.Manifest),
+            ["namespaces"] = Namespaces(input),
+        };
+        if (input.UserNamespace is { } ids)
+        {
+            // One range for uids and gids: root inside is ids.HostId outside, an unprivileged ID no host user has.
+            linux["uidMappings"] = IdMappings(ids);
+            linux["gidMappings"] = IdMappings(ids);
+        }
+
+        if (input.Manifest.Fuse == true)
+        {
+            linux["devices"] = new JsonArray
+            {
+                new JsonObject { ["path"] = "/dev/fuse", ["type"] = "c", ["major"] = 10, ["minor"] = 229, ["fileMode"] = 438, ["uid"] = 0, ["gid"] = 0 },
+            };
+        }
+
+        if (!privileged)
+        {
+            linux["seccomp"] = Seccomp(input.Manifest.Nesting == true);
+            linux["maskedPaths"] = Strings(OciHardening.MaskedPaths);
+            linux["readonlyPaths"] = Strings(OciHardening.ReadonlyPaths);
+        }
+
+        return linux;
+    }
+
+    private static JsonArray Namespaces(OciSpecInput input)
+    {
+        IEnumerable<string> types = ["pid", "mount", "uts", "ipc", "network", "cgroup"];
+        if (input.UserNamespace is not null)
+        {
+            types = types.Prepend("user");
+        }
+
+        return new JsonArray([.. types.Select(n => (JsonNode)new JsonObject { ["type"] = n })]);
+    }
+
+    private static JsonArray IdMappings(IdRange ids) =>
+        [new JsonObject { ["containerID"] = 0, ["hostID"] = ids.HostId, ["size"] = ids.Size }];
+
+    private static bool IsPrivileged(Api.Contracts.Manifest m) => m.Privileged == true;
+
+    /// <summary>The capability set of root inside: all of them when privileged, else the default set plus extra_capabilities.</summary>
+    public static IReadOnlyList<string> Capabilities(Api.Contracts.Manifest m, IReadOnlyList<string>? host = null) =>
+        IsPrivileged(m) ? host ?? LinuxCapabilities.ByBit
+        : [.. OciHardening.Capabilities.Select(c => c.Capability).Union(m.ExtraCapabilities ?? [], StringComparer.Ordinal)];
 
     private static JsonObject Resources(Api.Contracts.Manifest m)
     {
+        JsonObject resources = Limits(m);
+        resources.Insert(0, "devices", Devices(m));
+        return resources;
+    }
+
+    private static JsonArray Devices(Api.Contracts.Manifest m)
+    {
+        if (IsPrivileged(m))
+        {
+            return [new JsonObject { ["allow"] = true, ["access"] = "rwm" }];
+        }
+
         var devices = new JsonArray { new JsonObject { ["allow"] = false, ["access"] = "rwm" } };
-        foreach ((_, long major, long minor) in OciHardening.AllowedDevices)
+        IEnumerable<(string, long, long)> allowed = OciHardening.AllowedDevices;
+        if (m.Fuse == true)
+        {
+            allowed = allowed.Append(OciHardening.FuseDevice);
+        }
+
+        foreach ((_, long major, long minor) in allowed)
         {
             var rule = new JsonObject { ["allow"] = true, ["type"] = "c", ["major"] = major };
             if (minor >= 0)
@@ -132,9 +195,7 @@ public static class OciSpecBuilder
             devices.Add(rule);
         }
 
-        JsonObject resources = Limits(m);
-        resources.Insert(0, "devices", devices);
-        return resources;
+        return devices;
     }
 
     /// <summary>The limits of linux.resources that a manifest sets (from <see cref="ResourceLimits"/>, as a live update writes them).</summary>

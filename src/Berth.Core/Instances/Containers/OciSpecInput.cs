@@ -15,6 +15,8 @@ public sealed record OciRlimit(string Type, ulong Soft, ulong Hard);
 /// <param name="Rlimits">limits to set; null or empty leaves the monitor's own (never above the host's hard limits)</param>
 /// <param name="MetadataSocketDir">the host directory of the instance's metadata socket, mounted at /native/.zonecontrol; null for none</param>
 /// <param name="MdataToolsDir">the host directory of the static mdata tools, mounted read-only; null for none</param>
+/// <param name="HostCapabilities">the capabilities the runtime itself has (a privileged instance gets these); null: all of Linux's</param>
+/// <param name="UserNamespace">the host IDs of the instance's own user namespace; null runs it without one (privileged)</param>
 public sealed record OciSpecInput(
     Manifest Manifest,
     string RootfsPath,
@@ -24,7 +26,9 @@ public sealed record OciSpecInput(
     bool Terminal = true,
     IReadOnlyList<OciRlimit>? Rlimits = null,
     string? MetadataSocketDir = null,
-    string? MdataToolsDir = null)
+    string? MdataToolsDir = null,
+    IdRange? UserNamespace = null,
+    IReadOnlyList<string>? HostCapabilities = null)
 {
     /// <summary>The init an image boots unless it names another.</summary>
     public static IReadOnlyList<string> DefaultInit { get; } = ["/sbin/init"];
