@@ -13,13 +13,16 @@ public sealed partial class InstanceService
         {
             Manifest manifest = await ReloadAsync(found.Uuid!, ct).ConfigureAwait(false);
             Lifecycle.Check(InstanceVerb.Delete, StateOf(manifest), Name(manifest));
-            if (StateOf(manifest) is InstanceState.Running or InstanceState.Stopping)
+            return await JournaledAsync(manifest.Uuid!, Store.IntentVerbs.Delete, manifest, null, async _ =>
             {
-                manifest = await StopLockedAsync(manifest, force: false, DefaultStopTimeoutSeconds, ct).ConfigureAwait(false);
-            }
+                if (StateOf(manifest) is InstanceState.Running or InstanceState.Stopping)
+                {
+                    manifest = await StopLockedAsync(manifest, force: false, DefaultStopTimeoutSeconds, ct).ConfigureAwait(false);
+                }
 
-            await DestroyAsync(manifest, ct).ConfigureAwait(false);
-            return 0;
+                await DestroyAsync(manifest, ct).ConfigureAwait(false);
+                return 0;
+            }, ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
         _locks.TryRemove(found.Uuid!, out _);
     }
@@ -31,6 +34,11 @@ public sealed partial class InstanceService
         Unwatch(uuid);
         await containers.DeleteAsync(uuid).ConfigureAwait(false);
         await plumber.DetachAsync(uuid, manifest.Nics?.Count ?? 0).ConfigureAwait(false);
+        foreach (IStorageDriver pool in pools.All)
+        {
+            await pool.RepairAsync(InstanceDataset(uuid), ct).ConfigureAwait(false); // what a delete killed half way left
+        }
+
         foreach (IStorageDriver pool in pools.All.Where(p => p.Exists(InstanceDataset(uuid))))
         {
             await pool.DeleteAsync(InstanceDataset(uuid), ct).ConfigureAwait(false);

@@ -14,7 +14,7 @@ public sealed partial class InstanceService
         {
             Manifest manifest = await ReloadAsync(found.Uuid!, ct).ConfigureAwait(false);
             Lifecycle.Check(InstanceVerb.Start, StateOf(manifest), Name(manifest));
-            return await StartLockedAsync(manifest, ct).ConfigureAwait(false);
+            return await JournaledAsync(manifest.Uuid!, Store.IntentVerbs.Start, null, null, _ => StartLockedAsync(manifest, ct), ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
     }
 
@@ -39,7 +39,8 @@ public sealed partial class InstanceService
         {
             Manifest manifest = await ReloadAsync(found.Uuid!, ct).ConfigureAwait(false);
             Lifecycle.Check(InstanceVerb.Stop, StateOf(manifest), Name(manifest));
-            return await StopLockedAsync(manifest, force, timeoutSeconds ?? DefaultStopTimeoutSeconds, ct).ConfigureAwait(false);
+            return await JournaledAsync(manifest.Uuid!, Store.IntentVerbs.Stop, null, null,
+                _ => StopLockedAsync(manifest, force, timeoutSeconds ?? DefaultStopTimeoutSeconds, ct), ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
     }
 
@@ -50,8 +51,11 @@ public sealed partial class InstanceService
         {
             Manifest manifest = await ReloadAsync(found.Uuid!, ct).ConfigureAwait(false);
             Lifecycle.Check(InstanceVerb.Reboot, StateOf(manifest), Name(manifest));
-            manifest = await StopLockedAsync(manifest, force: false, DefaultStopTimeoutSeconds, ct).ConfigureAwait(false);
-            return await StartLockedAsync(manifest, ct).ConfigureAwait(false);
+            return await JournaledAsync(manifest.Uuid!, Store.IntentVerbs.Reboot, null, null, async _ =>
+            {
+                manifest = await StopLockedAsync(manifest, force: false, DefaultStopTimeoutSeconds, ct).ConfigureAwait(false);
+                return await StartLockedAsync(manifest, ct).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
     }
 

@@ -7,12 +7,14 @@ namespace Berth.Core.Instances;
 public sealed partial class InstanceService
 {
     /// <summary>
-    /// Brings records and the host into agreement at daemon start: half-made instances are removed, running ones are
+    /// Brings records and the host into agreement at daemon start: mutations a crash interrupted are finished or undone
+    /// (the intent journal), half-made instances are removed, running ones are
     /// watched again, exits that happened while berthd was down are recorded, and leftovers without a record go.
     /// After a host boot, autoboot instances are started.
     /// </summary>
     public async Task ReconcileAsync(bool hostBooted, CancellationToken ct = default)
     {
+        await RecoverIntentsAsync(ct).ConfigureAwait(false);
         IReadOnlyList<Manifest> all = await store.ListInstancesAsync(ct).ConfigureAwait(false);
         foreach (Manifest manifest in all)
         {

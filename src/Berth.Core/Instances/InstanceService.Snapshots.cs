@@ -25,10 +25,12 @@ public sealed partial class InstanceService
             Lifecycle.Check(InstanceVerb.Snapshot, StateOf(manifest), Name(manifest));
             IStorageDriver pool = pools.Get(manifest.Zpool);
             string dataset = InstanceDataset(manifest.Uuid!);
-            await SnapshotConsistentAsync(manifest, pool, dataset, name, ct).ConfigureAwait(false);
-
-            Log.SnapshotTaken(logger, manifest.Uuid!, name);
-            return await FindSnapshotAsync(pool, dataset, name, manifest, ct).ConfigureAwait(false);
+            return await JournaledAsync(manifest.Uuid!, Store.IntentVerbs.Snapshot, null, new Store.IntentDetail { Snapshot = name }, async _ =>
+            {
+                await SnapshotConsistentAsync(manifest, pool, dataset, name, ct).ConfigureAwait(false);
+                Log.SnapshotTaken(logger, manifest.Uuid!, name);
+                return await FindSnapshotAsync(pool, dataset, name, manifest, ct).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
     }
 
@@ -62,33 +64,43 @@ public sealed partial class InstanceService
             }
 
             bool running = StateOf(manifest) == InstanceState.Running;
-            if (running)
-            {
-                manifest = await StopLockedAsync(manifest, force: false, DefaultStopTimeoutSeconds, ct).ConfigureAwait(false);
-            }
-
             string savedAs = AutomaticSnapshotName(existing);
-            try
-            {
-                // Stopped now, so the saved state needs no freeze.
-                await pool.CreateSnapshotAsync(dataset, savedAs, ct).ConfigureAwait(false);
-                await pool.RollbackAsync(dataset, name, ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (running)
-            {
-                // Leave the instance as it was found: running, on its files of before.
-                await RestartAfterFailedRollbackAsync(manifest, e).ConfigureAwait(false);
-                throw;
-            }
-
-            Log.RolledBack(logger, manifest.Uuid!, name, savedAs);
-            if (running)
-            {
-                manifest = await StartLockedAsync(manifest, ct).ConfigureAwait(false);
-            }
-
-            return new RollbackResult { Manifest = manifest, Restarted = running, SavedAs = savedAs };
+            var detail = new Store.IntentDetail { Snapshot = name, SavedAs = savedAs, WasRunning = running };
+            return await JournaledAsync(manifest.Uuid!, Store.IntentVerbs.Rollback, null, detail,
+                _ => RollBackLockedAsync(manifest, pool, name, savedAs, ct), ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops a running instance, saves its state as <paramref name="savedAs"/>, rolls back and starts it again.</summary>
+    private async Task<RollbackResult> RollBackLockedAsync(Manifest manifest, IStorageDriver pool, string name, string savedAs, CancellationToken ct)
+    {
+        string dataset = InstanceDataset(manifest.Uuid!);
+        bool running = StateOf(manifest) == InstanceState.Running;
+        if (running)
+        {
+            manifest = await StopLockedAsync(manifest, force: false, DefaultStopTimeoutSeconds, ct).ConfigureAwait(false);
+        }
+
+        try
+        {
+            // Stopped now, so the saved state needs no freeze.
+            await pool.CreateSnapshotAsync(dataset, savedAs, ct).ConfigureAwait(false);
+            await pool.RollbackAsync(dataset, name, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (running)
+        {
+            // Leave the instance as it was found: running, on its files of before.
+            await RestartAfterFailedRollbackAsync(manifest, e).ConfigureAwait(false);
+            throw;
+        }
+
+        Log.RolledBack(logger, manifest.Uuid!, name, savedAs);
+        if (running)
+        {
+            manifest = await StartLockedAsync(manifest, ct).ConfigureAwait(false);
+        }
+
+        return new RollbackResult { Manifest = manifest, Restarted = running, SavedAs = savedAs };
     }
 
     public async Task DeleteSnapshotAsync(string id, string name, CancellationToken ct = default)
@@ -99,9 +111,12 @@ public sealed partial class InstanceService
         {
             Manifest manifest = await ReloadAsync(found.Uuid!, ct).ConfigureAwait(false);
             Lifecycle.Check(InstanceVerb.Snapshot, StateOf(manifest), Name(manifest));
-            await pools.Get(manifest.Zpool).DeleteSnapshotAsync(InstanceDataset(manifest.Uuid!), name, ct).ConfigureAwait(false);
-            Log.SnapshotDeleted(logger, manifest.Uuid!, name);
-            return 0;
+            return await JournaledAsync(manifest.Uuid!, Store.IntentVerbs.DeleteSnapshot, null, new Store.IntentDetail { Snapshot = name }, async _ =>
+            {
+                await pools.Get(manifest.Zpool).DeleteSnapshotAsync(InstanceDataset(manifest.Uuid!), name, ct).ConfigureAwait(false);
+                Log.SnapshotDeleted(logger, manifest.Uuid!, name);
+                return 0;
+            }, ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
     }
 

@@ -19,19 +19,38 @@ public sealed partial class InstanceService
             (Manifest updated, IReadOnlyList<string> changed, IReadOnlyList<string> needRestart) =
                 Manifests.ManifestValidator.ValidateUpdate(current, patch);
             bool running = StateOf(current) == InstanceState.Running;
-
-            if (changed.Contains("quota"))
+            return await JournaledAsync(current.Uuid!, Store.IntentVerbs.Update, current, null, async _ =>
             {
-                await ApplyQuotaAsync(current, updated, ct).ConfigureAwait(false);
-            }
+                try
+                {
+                    if (changed.Contains("quota"))
+                    {
+                        await ApplyQuotaAsync(current, updated, ct).ConfigureAwait(false);
+                    }
 
-            if (running && changed.Any(s_resourceProperties.Contains))
-            {
-                await containers.UpdateResourcesAsync(updated, ct).ConfigureAwait(false);
-            }
+                    if (running && changed.Any(s_resourceProperties.Contains))
+                    {
+                        await containers.UpdateResourcesAsync(updated, ct).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception) when (changed.Contains("quota"))
+                {
+                    // The record keeps the old values: so must the host (the quota may have been set already).
+                    try
+                    {
+                        await ReapplyRecordAsync(current, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (Exception undo)
+                    {
+                        Log.UndoFailed(logger, current.Uuid!, undo);
+                    }
 
-            updated = await SaveAsync(updated with { LastModified = DateTimeOffset.UtcNow }, ct).ConfigureAwait(false);
-            return new UpdateResult { Manifest = updated, RestartRequired = running ? [.. needRestart] : [] };
+                    throw;
+                }
+
+                updated = await SaveAsync(updated with { LastModified = DateTimeOffset.UtcNow }, ct).ConfigureAwait(false);
+                return new UpdateResult { Manifest = updated, RestartRequired = running ? [.. needRestart] : [] };
+            }, ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
     }
 

@@ -18,5 +18,18 @@ internal static class SchemaMigrations
         CREATE TABLE networks (uuid TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, network TEXT NOT NULL);
         CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         """,
+
+        // 1 -> 2: the intent journal. A row is written before a mutation touches the host and removed when it is
+        // done (with its last record change, in one transaction); the rows left after a crash are recovered at start.
+        """
+        CREATE TABLE intents (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            instance TEXT NOT NULL,
+            verb TEXT NOT NULL,
+            manifest TEXT,
+            detail TEXT NOT NULL,
+            started TEXT NOT NULL
+        );
+        """,
     ];
 }
