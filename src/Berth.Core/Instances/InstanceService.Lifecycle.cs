@@ -95,6 +95,7 @@ public sealed partial class InstanceService
     private async Task<bool> WaitForExitAsync(string uuid, TimeSpan timeout, CancellationToken ct)
     {
         DateTime deadline = DateTime.UtcNow + timeout;
+        int delayMs = 5; // a killed init is gone within milliseconds; a graceful stop takes longer
         do
         {
             ContainerStatus? status = await containers.GetStatusAsync(uuid).ConfigureAwait(false);
@@ -103,7 +104,8 @@ public sealed partial class InstanceService
                 return true;
             }
 
-            await Task.Delay(50, ct).ConfigureAwait(false);
+            await Task.Delay(delayMs, ct).ConfigureAwait(false);
+            delayMs = Math.Min(delayMs * 2, 50);
         }
         while (DateTime.UtcNow < deadline);
         return false;
