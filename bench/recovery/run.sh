@@ -92,7 +92,7 @@ for r in $(seq "$RESTARTS"); do
     kill "$PID"; wait "$PID" 2>/dev/null || true
     t0=$(now_ns); start_berthd; wait_ready; t1=$(now_ns)
     echo $(( t1 - t0 )) >>"$STATE/ready.ns"
-    log "start $r: ready in $(ms $(( t1 - t0 ))) ms"
+    log "start $r: ready in $(ms $(( t1 - t0 ))) ms; berthd: $(grep -o 'Reconciled instances in .*' "$STATE/berthd.log" | tail -1)"
 done
 
 log "timing $CRASHES crashes of a running instance's init"

@@ -33,8 +33,10 @@ internal static class Startup
         string bootId = HostFacts.BootId();
         string? lastBootId = await store.GetSettingAsync(BootIdSetting);
         bool hostBooted = lastBootId != bootId;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await services.GetRequiredService<InstanceService>().ReconcileAsync(hostBooted);
         await store.SetSettingAsync(BootIdSetting, bootId);
-        logger.LogInformation("Reconciled instances{Boot}", hostBooted ? " after a host boot (autoboot instances started)" : "");
+        logger.LogInformation("Reconciled instances in {Milliseconds:0.0} ms ({Uptime:0} ms since berthd started){Boot}", clock.Elapsed.TotalMilliseconds,
+            (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds, hostBooted ? " after a host boot (autoboot instances started)" : "");
     }
 }

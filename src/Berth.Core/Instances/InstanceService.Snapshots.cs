@@ -25,6 +25,12 @@ public sealed partial class InstanceService
             Lifecycle.Check(InstanceVerb.Snapshot, StateOf(manifest), Name(manifest));
             IStorageDriver pool = pools.Get(manifest.Zpool);
             string dataset = InstanceDataset(manifest.Uuid!);
+            if (await HasSnapshotAsync(pool, dataset, name, ct).ConfigureAwait(false))
+            {
+                // Refused before the journal: recovery deletes the intent's snapshot, which must be this call's own.
+                throw new BerthException(ErrorKind.AlreadyExists, $"{Name(manifest)} already has a snapshot \"{name}\"");
+            }
+
             return await JournaledAsync(manifest.Uuid!, Store.IntentVerbs.Snapshot, null, new Store.IntentDetail { Snapshot = name }, async _ =>
             {
                 await SnapshotConsistentAsync(manifest, pool, dataset, name, ct).ConfigureAwait(false);
