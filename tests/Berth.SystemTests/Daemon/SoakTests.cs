@@ -14,7 +14,7 @@ public sealed class SoakTests
     {
         RootOnly.Require();
         int cycles = int.TryParse(Environment.GetEnvironmentVariable("BERTH_SOAK_CYCLES"), out int n) ? n : 1000;
-        int warmUp = cycles / 10;
+        int warmUp = Math.Min(100, cycles / 2); // the warm-up: 100 cycles (fewer only when BERTH_SOAK_CYCLES is small)
         await using Berthd berthd = await Berthd.StartAsync();
         HostFigures before = await HostFigures.ReadAsync(berthd);
         int fdsIdle = FdCount(berthd.Pid);
