@@ -90,7 +90,7 @@ public sealed partial class InstanceService
     /// </summary>
     private async Task FinishRollbackAsync(Manifest row, IntentDetail detail, CancellationToken ct)
     {
-        IStorageDriver pool = PoolOf(row) ?? throw BerthException.NotFound($"no pool holds the dataset of {Name(row)}");
+        IStorageDriver pool = PoolOf(row) ?? pools.Get(row.Zpool); // a swap cut short leaves no dataset under its name
         string dataset = InstanceDataset(row.Uuid!);
         await pool.RepairAsync(dataset, ct).ConfigureAwait(false);
         row = await ForceStoppedAsync(row, ct).ConfigureAwait(false);
@@ -100,6 +100,11 @@ public sealed partial class InstanceService
         }
 
         await pool.RollbackAsync(dataset, detail.Snapshot!, ct).ConfigureAwait(false);
+        if (row.Quota is > 0)
+        {
+            await pool.SetQuotaAsync(dataset, row.Quota.Value << 30, ct).ConfigureAwait(false); // the record's quota, whatever the swap kept
+        }
+
         Log.RolledBack(logger, row.Uuid!, detail.Snapshot!, detail.SavedAs ?? "");
         if (detail.WasRunning)
         {
@@ -110,7 +115,7 @@ public sealed partial class InstanceService
     /// <summary>An incremental receive not committed: the received snapshot goes and the content before comes back.</summary>
     private async Task UndoIncrementalReceiveAsync(Manifest row, IntentDetail detail, CancellationToken ct)
     {
-        IStorageDriver pool = PoolOf(row) ?? throw BerthException.NotFound($"no pool holds the dataset of {Name(row)}");
+        IStorageDriver pool = PoolOf(row) ?? pools.Get(row.Zpool); // a swap cut short leaves no dataset under its name
         string dataset = InstanceDataset(row.Uuid!);
         await pool.RepairAsync(dataset, ct).ConfigureAwait(false);
         await DeleteSnapshotIfPresentAsync(row, detail.Snapshot!, ct).ConfigureAwait(false);
@@ -123,7 +128,7 @@ public sealed partial class InstanceService
 
     private async Task RepairDatasetAsync(Manifest row, CancellationToken ct)
     {
-        if (PoolOf(row) is { } pool)
+        foreach (IStorageDriver pool in pools.All)
         {
             await pool.RepairAsync(InstanceDataset(row.Uuid!), ct).ConfigureAwait(false);
         }

@@ -175,3 +175,56 @@ public sealed class KillRecoveryTests
 
     private static void Say(string line) => TestContext.Current.TestOutputHelper?.WriteLine(line);
 }
+
+/// <summary>The windows the random kills may miss, made on purpose while berthd is down.</summary>
+public sealed class IntentWindowTests
+{
+    [Fact]
+    public async Task ASnapshotKilledWhileFrozenIsThawedAndARollbackKilledBetweenItsRenamesIsFinished()
+    {
+        RootOnly.Require();
+        await using Berthd berthd = await Berthd.StartAsync();
+        Manifest frozen = await berthd.CreateAsync(Berthd.Manifest("frozen", 61));
+        Manifest swapped = await berthd.CreateAsync(Berthd.Manifest("swapped", 62, "\"autoboot\": false"));
+        string instances = Path.Combine(berthd.Host.StateDir, "pools", "default", "instances");
+        await File.WriteAllTextAsync(Path.Combine(instances, swapped.Uuid!, "marker"), "base");
+        await berthd.Client.CreateSnapshotAsync(swapped.Uuid!, "base");
+        await File.WriteAllTextAsync(Path.Combine(instances, swapped.Uuid!, "marker"), "changed");
+        await berthd.KillAsync();
+
+        // A snapshot cut after the freeze: the container frozen, the intent journaled.
+        string freezer = $"/sys/fs/cgroup/freezer/{berthd.Host.CgroupParent}/{frozen.Uuid}/freezer.state";
+        await File.WriteAllTextAsync(freezer, "FROZEN");
+        await InsertIntentAsync(berthd.Host, frozen.Uuid!, "snapshot", """{"snapshot":"never-taken","was_running":false}""");
+        // A rollback cut between its renames: the live dataset renamed away, the new one not yet in its place.
+        await Sh.RunCheckedAsync("btrfs", "subvolume", "snapshot", Path.Combine(berthd.Host.StateDir, "pools", "default", ".snapshots", "instances", swapped.Uuid!, "base"),
+            Path.Combine(instances, $".new-{swapped.Uuid}"));
+        Directory.Move(Path.Combine(instances, swapped.Uuid!), Path.Combine(instances, $".old-{swapped.Uuid}"));
+        await InsertIntentAsync(berthd.Host, swapped.Uuid!, "rollback", """{"snapshot":"base","saved_as":"rollback-test","was_running":false}""");
+
+        await berthd.StartProcessAsync();
+
+        Assert.Equal("THAWED", (await File.ReadAllTextAsync(freezer)).Trim());
+        Assert.Equal("running", (await berthd.Client.GetVmAsync(frozen.Uuid!)).State);
+        Assert.True(await berthd.Host.PingAsync("10.77.0.61"), "the thawed instance answers");
+        Assert.Equal("base", await File.ReadAllTextAsync(Path.Combine(instances, swapped.Uuid!, "marker")));
+        Assert.Contains((await berthd.Client.ListSnapshotsAsync(swapped.Uuid!)).Select(s => s.Name), n => n == "rollback-test");
+        Assert.False(Directory.Exists(Path.Combine(instances, $".old-{swapped.Uuid}")));
+        Assert.False(Directory.Exists(Path.Combine(instances, $".new-{swapped.Uuid}")));
+        List<string> problems = await HostAudit.CheckAsync(berthd, [frozen.Uuid!, swapped.Uuid!]);
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    private static async Task InsertIntentAsync(TestHost host, string uuid, string verb, string detail)
+    {
+        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(host.StateDir, "berth.db")};Pooling=False");
+        await db.OpenAsync();
+        await using Microsoft.Data.Sqlite.SqliteCommand cmd = db.CreateCommand();
+        cmd.CommandText = "INSERT INTO intents (instance, verb, manifest, detail, started) VALUES ($i, $v, NULL, $d, $s)";
+        cmd.Parameters.AddWithValue("$i", uuid);
+        cmd.Parameters.AddWithValue("$v", verb);
+        cmd.Parameters.AddWithValue("$d", detail);
+        cmd.Parameters.AddWithValue("$s", DateTimeOffset.UtcNow.ToString("O"));
+        await cmd.ExecuteNonQueryAsync();
+    }
+}
