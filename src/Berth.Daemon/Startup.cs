@@ -34,11 +34,13 @@ internal static class Startup
         string bootId = BootId.Read(options.BootIdFile);
         string? lastBootId = await store.GetSettingAsync(BootIdSetting);
         bool hostBooted = lastBootId != bootId;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await services.GetRequiredService<InstanceService>().ReconcileAsync(hostBooted);
         await services.GetRequiredService<Berth.Core.Firewall.FirewallService>().StartAsync(); // replaces Berth's tables, never adds to them
         await store.SetSettingAsync(BootIdSetting, bootId);
+        logger.LogInformation("Reconciled instances in {Milliseconds:0.0} ms ({Uptime:0} ms since berthd started){Boot}", clock.Elapsed.TotalMilliseconds,
+            (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds, hostBooted ? " after a host boot (autoboot instances starting)" : "");
         // Autoboot runs in the background in dependency order, so the API serves while instances wait for theirs.
         await services.GetRequiredService<Supervisor>().BootAsync(hostBooted);
-        logger.LogInformation("Reconciled instances{Boot}", hostBooted ? " after a host boot (autoboot instances starting)" : "");
     }
 }

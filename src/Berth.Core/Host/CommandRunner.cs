@@ -65,7 +65,28 @@ public sealed class CommandRunner
             throw;
         }
 
-        return new CommandResult(argv, process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+        var result = new CommandResult(argv, process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+        CloseStreams(process);
+        return result;
+    }
+
+    // Process.Dispose leaves the redirected pipes to the finalizer: a busy daemon would hold hundreds until a GC.
+    private static void CloseStreams(Process process)
+    {
+        if (process.StartInfo.RedirectStandardInput)
+        {
+            process.StandardInput.Dispose();
+        }
+
+        if (process.StartInfo.RedirectStandardOutput)
+        {
+            process.StandardOutput.Dispose();
+        }
+
+        if (process.StartInfo.RedirectStandardError)
+        {
+            process.StandardError.Dispose();
+        }
     }
 
     /// <summary>Runs a program and throws <see cref="CommandFailedException"/> unless it exits 0.</summary>
@@ -128,6 +149,7 @@ public sealed class CommandRunner
         }
 
         var result = new CommandResult(argv, process.ExitCode, "", await stderr.ConfigureAwait(false));
+        CloseStreams(process);
         if (!result.Succeeded)
         {
             throw new CommandFailedException(result);

@@ -28,7 +28,7 @@ public sealed partial class InstanceService
         manifest = manifest with { Resolvers = manifest.Resolvers ?? plan.Resolvers?.ToList(), State = InstanceState.Provisioning.ToWire(), CreateTimestamp = now, LastModified = now };
         manifest = WithAccel(manifest, plan);
 
-        return await WithLockAsync(uuid, () => WithUndoAsync(uuid, $"Failed creating instance {Name(manifest)}", async reverter =>
+        return await WithLockAsync(uuid, () => JournaledAsync(uuid, Store.IntentVerbs.Create, manifest, null, intent => WithUndoAsync(uuid, $"Failed creating instance {Name(manifest)}", async reverter =>
         {
             if (manifest.Nics is { Count: > 0 })
             {
@@ -66,13 +66,13 @@ public sealed partial class InstanceService
 
             if (manifest.Autoboot == false)
             {
-                manifest = await SaveAsync(manifest, InstanceState.Stopped, null, ct).ConfigureAwait(false);
+                manifest = await CommitAsync(intent, manifest, InstanceState.Stopped, null, ct).ConfigureAwait(false);
             }
             else
             {
                 int pid = await BootAsync(manifest, plan, reverter, timer, ct).ConfigureAwait(false);
                 await BeginStepAsync("running", uuid, timer).ConfigureAwait(false);
-                manifest = await SaveAsync(manifest, InstanceState.Running, pid, ct).ConfigureAwait(false);
+                manifest = await CommitAsync(intent, manifest, InstanceState.Running, pid, ct).ConfigureAwait(false);
                 Watch(manifest);
                 await LaunchUserScriptOnceAsync(manifest, ct).ConfigureAwait(false);
             }
@@ -87,7 +87,7 @@ public sealed partial class InstanceService
             }
 
             return manifest;
-        }), ct).ConfigureAwait(false);
+        }), ct), ct).ConfigureAwait(false);
     }
 
     /// <summary>Creates the container, plumbs its nics and starts its init; undo steps go on the reverter.</summary>

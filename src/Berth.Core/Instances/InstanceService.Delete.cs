@@ -13,14 +13,17 @@ public sealed partial class InstanceService
         {
             Manifest manifest = await ReloadAsync(found.Uuid!, ct).ConfigureAwait(false);
             Lifecycle.Check(InstanceVerb.Delete, StateOf(manifest), Name(manifest));
-            if (StateOf(manifest) is InstanceState.Running or InstanceState.Stopping)
+            return await JournaledAsync(manifest.Uuid!, Store.IntentVerbs.Delete, manifest, null, async _ =>
             {
-                manifest = await StopLockedAsync(manifest, force: false, DefaultStopTimeoutSeconds, ct).ConfigureAwait(false);
-            }
+                if (StateOf(manifest) is InstanceState.Running or InstanceState.Stopping)
+                {
+                    manifest = await StopLockedAsync(manifest, force: false, DefaultStopTimeoutSeconds, ct).ConfigureAwait(false);
+                }
 
-            await DestroyAsync(manifest, ct).ConfigureAwait(false);
-            Publish(Events.EventTypes.Deleted, manifest);
-            return 0;
+                await DestroyAsync(manifest, ct).ConfigureAwait(false);
+                Publish(Events.EventTypes.Deleted, manifest);
+                return 0;
+            }, ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
         _locks.TryRemove(found.Uuid!, out _);
     }
@@ -36,6 +39,11 @@ public sealed partial class InstanceService
         await _addressing.ReleaseAsync(uuid).ConfigureAwait(false);
         metadata.Stop(uuid);
         await store.DeleteSettingAsync(UserScriptSetting(uuid), ct).ConfigureAwait(false);
+        foreach (IStorageDriver pool in pools.All)
+        {
+            await pool.RepairAsync(InstanceDataset(uuid), ct).ConfigureAwait(false); // what a delete killed half way left
+        }
+
         foreach (IStorageDriver pool in pools.All.Where(p => p.Exists(InstanceDataset(uuid))))
         {
             await pool.DeleteAsync(InstanceDataset(uuid), ct).ConfigureAwait(false);

@@ -14,7 +14,7 @@ public sealed partial class InstanceService
         {
             Manifest manifest = await ReloadAsync(found.Uuid!, ct).ConfigureAwait(false);
             Lifecycle.Check(InstanceVerb.Start, StateOf(manifest), Name(manifest));
-            return await StartLockedAsync(manifest, ct).ConfigureAwait(false);
+            return await JournaledAsync(manifest.Uuid!, Store.IntentVerbs.Start, null, null, _ => StartLockedAsync(manifest, ct), ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
     }
 
@@ -48,7 +48,8 @@ public sealed partial class InstanceService
             Manifest manifest = await ReloadAsync(found.Uuid!, ct).ConfigureAwait(false);
             Lifecycle.Check(InstanceVerb.Stop, StateOf(manifest), Name(manifest));
             int defaultTimeout = Vms.VmDriver.IsVm(manifest) ? DefaultVmStopTimeoutSeconds : DefaultStopTimeoutSeconds;
-            return await StopLockedAsync(manifest, force, timeoutSeconds ?? defaultTimeout, ct).ConfigureAwait(false);
+            return await JournaledAsync(manifest.Uuid!, Store.IntentVerbs.Stop, null, null,
+                _ => StopLockedAsync(manifest, force, timeoutSeconds ?? defaultTimeout, ct), ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
     }
 
@@ -59,8 +60,11 @@ public sealed partial class InstanceService
         {
             Manifest manifest = await ReloadAsync(found.Uuid!, ct).ConfigureAwait(false);
             Lifecycle.Check(InstanceVerb.Reboot, StateOf(manifest), Name(manifest));
-            manifest = await StopLockedAsync(manifest, force: false, DefaultStopTimeoutSeconds, ct).ConfigureAwait(false);
-            return await StartLockedAsync(manifest, ct).ConfigureAwait(false);
+            return await JournaledAsync(manifest.Uuid!, Store.IntentVerbs.Reboot, null, null, async _ =>
+            {
+                manifest = await StopLockedAsync(manifest, force: false, DefaultStopTimeoutSeconds, ct).ConfigureAwait(false);
+                return await StartLockedAsync(manifest, ct).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
     }
 
@@ -107,6 +111,7 @@ public sealed partial class InstanceService
     private async Task<bool> WaitForExitAsync(string uuid, TimeSpan timeout, CancellationToken ct)
     {
         DateTime deadline = DateTime.UtcNow + timeout;
+        int delayMs = 5; // a killed init is gone within milliseconds; a graceful stop takes longer
         do
         {
             ContainerStatus? status = await containers.GetStatusAsync(uuid).ConfigureAwait(false);
@@ -115,7 +120,8 @@ public sealed partial class InstanceService
                 return true;
             }
 
-            await Task.Delay(50, ct).ConfigureAwait(false);
+            await Task.Delay(delayMs, ct).ConfigureAwait(false);
+            delayMs = Math.Min(delayMs * 2, 50);
         }
         while (DateTime.UtcNow < deadline);
         return false;

@@ -7,13 +7,15 @@ namespace Berth.Core.Instances;
 public sealed partial class InstanceService
 {
     /// <summary>
-    /// Brings records and the host into agreement at daemon start: half-made instances are removed, running ones are
+    /// Brings records and the host into agreement at daemon start: mutations a crash interrupted are finished or undone
+    /// (the intent journal), half-made instances are removed, running ones are
     /// watched again, exits that happened while berthd was down are recorded, and leftovers without a record go.
     /// Autoboot after a host boot is the supervisor's (Supervision/Supervisor.Boot.cs), in dependency order; without a
     /// host boot, an instance whose init exited while berthd was down is handled as a crash (its restart policy applies).
     /// </summary>
     public async Task ReconcileAsync(bool hostBooted = false, CancellationToken ct = default)
     {
+        await RecoverIntentsAsync(ct).ConfigureAwait(false);
         IReadOnlyList<Manifest> all = await store.ListInstancesAsync(ct).ConfigureAwait(false);
         foreach (Manifest manifest in all)
         {

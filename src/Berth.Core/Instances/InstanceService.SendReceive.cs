@@ -33,23 +33,31 @@ public sealed partial class InstanceService
             }
 
             string snapshot = $"send-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'.'fff'Z'}";
-            await using var reverter = new Reverter();
-            await SnapshotConsistentAsync(manifest, pool, dataset, snapshot, ct).ConfigureAwait(false);
-            reverter.Add("send snapshot", () => pool.DeleteSnapshotAsync(dataset, snapshot));
-
-            ImageManifest? image = await store.GetImageAsync(manifest.ImageUuid!, ct).ConfigureAwait(false)
-                ?? await ReceivedImageAsync(uuid, ct).ConfigureAwait(false);
-            var header = new SendHeader(manifest with { Pid = null }, pool.Info.Name, [SendStream.RootDataset], snapshot, fromSnapshot,
-                DateTimeOffset.UtcNow, image);
-            using var writer = new SendStreamWriter(output);
-            await writer.WriteHeaderAsync(header, ct).ConfigureAwait(false);
-            await pool.SendAsync(dataset, snapshot, fromSnapshot, writer.BeginDataset(), ct).ConfigureAwait(false);
-            await writer.EndDatasetAsync(ct).ConfigureAwait(false);
-            await writer.FinishAsync(ct).ConfigureAwait(false);
-            reverter.Success();
-            SendLog.Sent(logger, uuid, snapshot, fromSnapshot);
-            return 0;
+            return await JournaledAsync(uuid, Store.IntentVerbs.Send, null, new Store.IntentDetail { Snapshot = snapshot },
+                _ => SendLockedAsync(manifest, pool, snapshot, fromSnapshot, output, ct), ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
+    }
+
+    private async Task<int> SendLockedAsync(Manifest manifest, IStorageDriver pool, string snapshot, string? fromSnapshot, Stream output, CancellationToken ct)
+    {
+        string uuid = manifest.Uuid!;
+        string dataset = InstanceDataset(uuid);
+        await using var reverter = new Reverter();
+        await SnapshotConsistentAsync(manifest, pool, dataset, snapshot, ct).ConfigureAwait(false);
+        reverter.Add("send snapshot", () => pool.DeleteSnapshotAsync(dataset, snapshot));
+
+        ImageManifest? image = await store.GetImageAsync(manifest.ImageUuid!, ct).ConfigureAwait(false)
+            ?? await ReceivedImageAsync(uuid, ct).ConfigureAwait(false);
+        var header = new SendHeader(manifest with { Pid = null }, pool.Info.Name, [SendStream.RootDataset], snapshot, fromSnapshot,
+            DateTimeOffset.UtcNow, image);
+        using var writer = new SendStreamWriter(output);
+        await writer.WriteHeaderAsync(header, ct).ConfigureAwait(false);
+        await pool.SendAsync(dataset, snapshot, fromSnapshot, writer.BeginDataset(), ct).ConfigureAwait(false);
+        await writer.EndDatasetAsync(ct).ConfigureAwait(false);
+        await writer.FinishAsync(ct).ConfigureAwait(false);
+        reverter.Success();
+        SendLog.Sent(logger, uuid, snapshot, fromSnapshot);
+        return 0;
     }
 
     /// <summary>
@@ -98,7 +106,7 @@ public sealed partial class InstanceService
                 ExitStatus = null,
                 LastModified = now,
             };
-            return await WithUndoAsync(uuid, $"Failed receiving instance {Name(manifest)}", async reverter =>
+            return await JournaledAsync(uuid, Store.IntentVerbs.Receive, manifest, null, intent => WithUndoAsync(uuid, $"Failed receiving instance {Name(manifest)}", async reverter =>
             {
                 await store.InsertInstanceAsync(manifest, ct).ConfigureAwait(false);
                 reverter.Add("record", () => store.DeleteInstanceAsync(uuid));
@@ -110,13 +118,13 @@ public sealed partial class InstanceService
                 }
 
                 await KeepImageAsync(header, uuid, ct).ConfigureAwait(false);
-                manifest = await SaveAsync(manifest, InstanceState.Stopped, null, ct).ConfigureAwait(false);
+                manifest = await CommitAsync(intent, manifest, InstanceState.Stopped, null, ct).ConfigureAwait(false);
                 await changes.InstanceChangedAsync(null, manifest, ct).ConfigureAwait(false);
                 reverter.Success();
                 SendLog.Received(logger, uuid, header.Manifest.Uuid!, pool.Spec.Name, header.Snapshot);
                 Publish(Events.EventTypes.Created, manifest, new Dictionary<string, object?> { ["received"] = true, ["snapshot"] = header.Snapshot });
                 return manifest;
-            }).ConfigureAwait(false);
+            }), ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
     }
 
@@ -158,49 +166,53 @@ public sealed partial class InstanceService
 
             // The content before the receive, so that a failed receive can put it back.
             string before = $"pre-receive-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'.'fff'Z'}";
-            await pool.CreateSnapshotAsync(dataset, before, ct).ConfigureAwait(false);
-            return await WithUndoAsync(uuid, $"Failed receiving into instance {Name(existing)}", async reverter =>
+            var detail = new Store.IntentDetail { Snapshot = header.Snapshot, Before = before };
+            return await JournaledAsync(uuid, Store.IntentVerbs.ReceiveIncremental, existing, detail, async intent =>
             {
-                reverter.Add("snapshot before the receive", () => pool.DeleteSnapshotAsync(dataset, before));
-                reverter.Add("content before the receive", async () =>
+                await pool.CreateSnapshotAsync(dataset, before, ct).ConfigureAwait(false);
+                return await WithUndoAsync(uuid, $"Failed receiving into instance {Name(existing)}", async reverter =>
                 {
-                    if (await HasSnapshotAsync(pool, dataset, header.Snapshot, CancellationToken.None).ConfigureAwait(false))
+                    reverter.Add("snapshot before the receive", () => pool.DeleteSnapshotAsync(dataset, before));
+                    reverter.Add("content before the receive", async () =>
                     {
-                        await pool.DeleteSnapshotAsync(dataset, header.Snapshot).ConfigureAwait(false);
+                        if (await HasSnapshotAsync(pool, dataset, header.Snapshot, CancellationToken.None).ConfigureAwait(false))
+                        {
+                            await pool.DeleteSnapshotAsync(dataset, header.Snapshot).ConfigureAwait(false);
+                        }
+
+                        await pool.RollbackAsync(dataset, before).ConfigureAwait(false);
+                    });
+                    await ReceiveVerifiedAsync(reader, pool, dataset, ct).ConfigureAwait(false);
+                    Manifest manifest = header.Manifest with
+                    {
+                        Uuid = uuid,
+                        Zpool = existing.Zpool,
+                        Pid = null,
+                        ExitStatus = null,
+                        CreateTimestamp = existing.CreateTimestamp,
+                    };
+                    if (manifest.Quota is > 0 && manifest.Quota != existing.Quota)
+                    {
+                        await pool.SetQuotaAsync(dataset, manifest.Quota.Value << 30, ct).ConfigureAwait(false);
                     }
 
-                    await pool.RollbackAsync(dataset, before).ConfigureAwait(false);
-                });
-                await ReceiveVerifiedAsync(reader, pool, dataset, ct).ConfigureAwait(false);
-                Manifest manifest = header.Manifest with
-                {
-                    Uuid = uuid,
-                    Zpool = existing.Zpool,
-                    Pid = null,
-                    ExitStatus = null,
-                    CreateTimestamp = existing.CreateTimestamp,
-                };
-                if (manifest.Quota is > 0 && manifest.Quota != existing.Quota)
-                {
-                    await pool.SetQuotaAsync(dataset, manifest.Quota.Value << 30, ct).ConfigureAwait(false);
-                }
+                    manifest = await CommitAsync(intent, manifest, InstanceState.Stopped, null, ct).ConfigureAwait(false);
+                    await changes.InstanceChangedAsync(existing, manifest, ct).ConfigureAwait(false);
+                    reverter.Success();
+                    try
+                    {
+                        await pool.DeleteSnapshotAsync(dataset, before, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (Exception e)
+                    {
+                        Log.UndoFailed(logger, uuid, e); // the receive stands; only a spare snapshot stays
+                    }
 
-                manifest = await SaveAsync(manifest, InstanceState.Stopped, null, ct).ConfigureAwait(false);
-                await changes.InstanceChangedAsync(existing, manifest, ct).ConfigureAwait(false);
-                reverter.Success();
-                try
-                {
-                    await pool.DeleteSnapshotAsync(dataset, before, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (Exception e)
-                {
-                    Log.UndoFailed(logger, uuid, e); // the receive stands; only a spare snapshot stays
-                }
-
-                SendLog.Received(logger, uuid, uuid, pool.Spec.Name, header.Snapshot);
-                Publish(Events.EventTypes.Updated, manifest, new Dictionary<string, object?> { ["received"] = true, ["snapshot"] = header.Snapshot });
-                return manifest;
-            }).ConfigureAwait(false);
+                    SendLog.Received(logger, uuid, uuid, pool.Spec.Name, header.Snapshot);
+                    Publish(Events.EventTypes.Updated, manifest, new Dictionary<string, object?> { ["received"] = true, ["snapshot"] = header.Snapshot });
+                    return manifest;
+                }).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
     }
 

@@ -25,11 +25,19 @@ public sealed partial class InstanceService
             Lifecycle.Check(InstanceVerb.Snapshot, StateOf(manifest), Name(manifest));
             IStorageDriver pool = pools.Get(manifest.Zpool);
             string dataset = InstanceDataset(manifest.Uuid!);
-            await SnapshotConsistentAsync(manifest, pool, dataset, name, ct).ConfigureAwait(false);
+            if (await HasSnapshotAsync(pool, dataset, name, ct).ConfigureAwait(false))
+            {
+                // Refused before the journal: recovery deletes the intent's snapshot, which must be this call's own.
+                throw new BerthException(ErrorKind.AlreadyExists, $"{Name(manifest)} already has a snapshot \"{name}\"");
+            }
 
-            Log.SnapshotTaken(logger, manifest.Uuid!, name);
-            Publish(Events.EventTypes.Snapshot, manifest, new Dictionary<string, object?> { ["action"] = "created", ["name"] = name });
-            return await FindSnapshotAsync(pool, dataset, name, manifest, ct).ConfigureAwait(false);
+            return await JournaledAsync(manifest.Uuid!, Store.IntentVerbs.Snapshot, null, new Store.IntentDetail { Snapshot = name }, async _ =>
+            {
+                await SnapshotConsistentAsync(manifest, pool, dataset, name, ct).ConfigureAwait(false);
+                Log.SnapshotTaken(logger, manifest.Uuid!, name);
+                Publish(Events.EventTypes.Snapshot, manifest, new Dictionary<string, object?> { ["action"] = "created", ["name"] = name });
+                return await FindSnapshotAsync(pool, dataset, name, manifest, ct).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
     }
 
@@ -63,34 +71,44 @@ public sealed partial class InstanceService
             }
 
             bool running = StateOf(manifest) == InstanceState.Running;
-            if (running)
-            {
-                manifest = await StopLockedAsync(manifest, force: false, DefaultStopTimeoutSeconds, ct).ConfigureAwait(false);
-            }
-
             string savedAs = AutomaticSnapshotName(existing);
-            try
-            {
-                // Stopped now, so the saved state needs no freeze.
-                await pool.CreateSnapshotAsync(dataset, savedAs, ct).ConfigureAwait(false);
-                await pool.RollbackAsync(dataset, name, ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (running)
-            {
-                // Leave the instance as it was found: running, on its files of before.
-                await RestartAfterFailedRollbackAsync(manifest, e).ConfigureAwait(false);
-                throw;
-            }
-
-            Log.RolledBack(logger, manifest.Uuid!, name, savedAs);
-            Publish(Events.EventTypes.Snapshot, manifest, new Dictionary<string, object?> { ["action"] = "rolled_back", ["name"] = name, ["saved_as"] = savedAs });
-            if (running)
-            {
-                manifest = await StartLockedAsync(manifest, ct).ConfigureAwait(false);
-            }
-
-            return new RollbackResult { Manifest = manifest, Restarted = running, SavedAs = savedAs };
+            var detail = new Store.IntentDetail { Snapshot = name, SavedAs = savedAs, WasRunning = running };
+            return await JournaledAsync(manifest.Uuid!, Store.IntentVerbs.Rollback, null, detail,
+                _ => RollBackLockedAsync(manifest, pool, name, savedAs, ct), ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops a running instance, saves its state as <paramref name="savedAs"/>, rolls back and starts it again.</summary>
+    private async Task<RollbackResult> RollBackLockedAsync(Manifest manifest, IStorageDriver pool, string name, string savedAs, CancellationToken ct)
+    {
+        string dataset = InstanceDataset(manifest.Uuid!);
+        bool running = StateOf(manifest) == InstanceState.Running;
+        if (running)
+        {
+            manifest = await StopLockedAsync(manifest, force: false, DefaultStopTimeoutSeconds, ct).ConfigureAwait(false);
+        }
+
+        try
+        {
+            // Stopped now, so the saved state needs no freeze.
+            await pool.CreateSnapshotAsync(dataset, savedAs, ct).ConfigureAwait(false);
+            await pool.RollbackAsync(dataset, name, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (running)
+        {
+            // Leave the instance as it was found: running, on its files of before.
+            await RestartAfterFailedRollbackAsync(manifest, e).ConfigureAwait(false);
+            throw;
+        }
+
+        Log.RolledBack(logger, manifest.Uuid!, name, savedAs);
+        Publish(Events.EventTypes.Snapshot, manifest, new Dictionary<string, object?> { ["action"] = "rolled_back", ["name"] = name, ["saved_as"] = savedAs });
+        if (running)
+        {
+            manifest = await StartLockedAsync(manifest, ct).ConfigureAwait(false);
+        }
+
+        return new RollbackResult { Manifest = manifest, Restarted = running, SavedAs = savedAs };
     }
 
     public async Task DeleteSnapshotAsync(string id, string name, CancellationToken ct = default)
@@ -101,10 +119,13 @@ public sealed partial class InstanceService
         {
             Manifest manifest = await ReloadAsync(found.Uuid!, ct).ConfigureAwait(false);
             Lifecycle.Check(InstanceVerb.Snapshot, StateOf(manifest), Name(manifest));
-            await pools.Get(manifest.Zpool).DeleteSnapshotAsync(InstanceDataset(manifest.Uuid!), name, ct).ConfigureAwait(false);
-            Log.SnapshotDeleted(logger, manifest.Uuid!, name);
-            Publish(Events.EventTypes.Snapshot, manifest, new Dictionary<string, object?> { ["action"] = "deleted", ["name"] = name });
-            return 0;
+            return await JournaledAsync(manifest.Uuid!, Store.IntentVerbs.DeleteSnapshot, null, new Store.IntentDetail { Snapshot = name }, async _ =>
+            {
+                await pools.Get(manifest.Zpool).DeleteSnapshotAsync(InstanceDataset(manifest.Uuid!), name, ct).ConfigureAwait(false);
+                Log.SnapshotDeleted(logger, manifest.Uuid!, name);
+                Publish(Events.EventTypes.Snapshot, manifest, new Dictionary<string, object?> { ["action"] = "deleted", ["name"] = name });
+                return 0;
+            }, ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
     }
 

@@ -21,25 +21,45 @@ public sealed partial class InstanceService
                 Manifests.ManifestValidator.ValidateUpdate(current, others);
             Supervision.DependencyOrder.Check(updated, await store.ListInstancesAsync(ct).ConfigureAwait(false));
             bool running = StateOf(current) == InstanceState.Running;
-            if (nicActions is not null)
+            return await JournaledAsync(current.Uuid!, Store.IntentVerbs.Update, current, null, async _ =>
             {
-                updated = await ApplyNicActionsAsync(current, updated, nicActions, running, ct).ConfigureAwait(false);
-            }
+                if (nicActions is not null)
+                {
+                    updated = await ApplyNicActionsAsync(current, updated, nicActions, running, ct).ConfigureAwait(false);
+                }
 
-            if (changed.Contains("quota"))
-            {
-                await ApplyQuotaAsync(current, updated, ct).ConfigureAwait(false);
-            }
+                try
+                {
+                    if (changed.Contains("quota"))
+                    {
+                        await ApplyQuotaAsync(current, updated, ct).ConfigureAwait(false);
+                    }
 
-            if (running && changed.Any(s_resourceProperties.Contains))
-            {
-                await containers.UpdateResourcesAsync(updated, ct).ConfigureAwait(false);
-            }
+                    if (running && changed.Any(s_resourceProperties.Contains))
+                    {
+                        await containers.UpdateResourcesAsync(updated, ct).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception) when (changed.Contains("quota"))
+                {
+                    // The record keeps the old values: so must the host (the quota may have been set already).
+                    try
+                    {
+                        await ReapplyRecordAsync(current, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (Exception undo)
+                    {
+                        Log.UndoFailed(logger, current.Uuid!, undo);
+                    }
 
-            updated = await SaveAsync(updated with { LastModified = DateTimeOffset.UtcNow }, ct).ConfigureAwait(false);
-            await changes.InstanceChangedAsync(current, updated, ct).ConfigureAwait(false); // rules follow tags and firewall_enabled
-            Publish(Events.EventTypes.Updated, updated, new Dictionary<string, object?> { ["changed"] = changed });
-            return new UpdateResult { Manifest = updated, RestartRequired = running ? [.. needRestart] : [] };
+                    throw;
+                }
+
+                updated = await SaveAsync(updated with { LastModified = DateTimeOffset.UtcNow }, ct).ConfigureAwait(false);
+                await changes.InstanceChangedAsync(current, updated, ct).ConfigureAwait(false); // rules follow tags and firewall_enabled
+                Publish(Events.EventTypes.Updated, updated, new Dictionary<string, object?> { ["changed"] = changed });
+                return new UpdateResult { Manifest = updated, RestartRequired = running ? [.. needRestart] : [] };
+            }, ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
     }
 

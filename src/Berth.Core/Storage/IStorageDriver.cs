@@ -43,6 +43,12 @@ public interface IStorageDriver : IDatasetSnapshots
     /// <summary>Sets (bytes) or removes (null) the quota; throws InvalidArgument when the driver cannot enforce it.</summary>
     Task SetQuotaAsync(string dataset, long? bytes, CancellationToken ct = default);
 
+    /// <summary>
+    /// Makes a dataset whole after a crash: a swap (rollback, receive) interrupted between its renames is finished,
+    /// and what a copy or delete left under temporary names goes. A dataset with nothing to repair is left as it is.
+    /// </summary>
+    Task RepairAsync(string dataset, CancellationToken ct = default);
+
     /// <summary>The datasets below a prefix such as "instances".</summary>
     Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken ct = default);
 

@@ -82,4 +82,19 @@ public interface IStateStore : IDisposable
 
     /// <summary>The instance's slot, or null when it has none.</summary>
     Task<long?> GetIdSlotAsync(string uuid, CancellationToken ct = default);
+
+    /// <summary>Journals a mutation before it touches the host; returns the intent's id.</summary>
+    Task<long> BeginIntentAsync(string instance, string verb, Manifest? manifest, IntentDetail detail, CancellationToken ct = default);
+
+    /// <summary>The intents not yet ended, oldest first: after a crash, the mutations it interrupted.</summary>
+    Task<IReadOnlyList<Intent>> ListIntentsAsync(CancellationToken ct = default);
+
+    /// <summary>Ends an intent; ending one already ended is not an error.</summary>
+    Task EndIntentAsync(long id, CancellationToken ct = default);
+
+    /// <summary>Writes the instance's record and ends the intent in one transaction: the mutation's commit point.</summary>
+    Task UpdateInstanceEndingIntentAsync(Manifest manifest, long intentId, CancellationToken ct = default);
+
+    /// <summary>Deletes the instance's record and ends the intent in one transaction: a delete's commit point.</summary>
+    Task DeleteInstanceEndingIntentAsync(string uuid, long intentId, CancellationToken ct = default);
 }

@@ -49,5 +49,18 @@ internal static class SchemaMigrations
             uuid TEXT NOT NULL UNIQUE REFERENCES instances(uuid) ON DELETE CASCADE
         );
         """,
+
+        // 4 -> 5: the intent journal. A row is written before a mutation touches the host and removed when it is
+        // done (with its last record change, in one transaction); the rows left after a crash are recovered at start.
+        """
+        CREATE TABLE intents (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            instance TEXT NOT NULL,
+            verb TEXT NOT NULL,
+            manifest TEXT,
+            detail TEXT NOT NULL,
+            started TEXT NOT NULL
+        );
+        """,
     ];
 }

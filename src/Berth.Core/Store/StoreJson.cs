@@ -6,4 +6,5 @@ namespace Berth.Core.Store;
 /// <summary>JSON of records the store keeps that are not wire types.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(PoolSpec))]
+[JsonSerializable(typeof(IntentDetail))]
 internal sealed partial class StoreJson : JsonSerializerContext;

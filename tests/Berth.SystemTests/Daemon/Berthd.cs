@@ -33,6 +33,12 @@ internal sealed class Berthd : IAsyncDisposable
 
     public string LogPath => Path.Combine(Host.StateDir, "berthd.log");
 
+    /// <summary>The pid berthd wrote to its run directory (the process that serves, whatever started it).</summary>
+    public int Pid => int.Parse(File.ReadAllText(Path.Combine(Host.RunDir, "berthd.pid")).Trim());
+
+    /// <summary>The pid of the process this harness started and kills.</summary>
+    public int? ProcessId => _process?.Id;
+
     /// <summary>Starts berthd as its own process (as production runs it), set up for instances; <paramref name="extraArgs"/> are more flags.</summary>
     public static async Task<Berthd> StartAsync(params string[] extraArgs)
     {
