@@ -70,7 +70,11 @@ internal static class Daemon
         File.SetUnixFileMode(options.Socket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await File.WriteAllTextAsync(Path.Combine(options.RunDir, "berthd.pid"), $"{Environment.ProcessId}\n");
         SdNotify.Ready();
-        app.Services.GetRequiredService<DaemonComponents>().Set(DaemonComponents.Api, ServiceStates.Online);
+        DaemonComponents components = app.Services.GetRequiredService<DaemonComponents>();
+        components.Set(DaemonComponents.Api, ServiceStates.Online);
+        components.Set(DaemonComponents.Metadata, ServiceStates.Online); // each instance's socket is served from its start
+        components.Set(DaemonComponents.Metrics, options.MetricsListen is null ? ServiceStates.Disabled : ServiceStates.Online,
+            options.MetricsListen is null ? "off: --metrics-listen is not given (/metrics is still served on the unix socket)" : null);
         logger.LogInformation("berthd is serving on {Socket}", options.Socket);
         await app.WaitForShutdownAsync(ct);
         await app.StopAsync(CancellationToken.None);

@@ -36,7 +36,11 @@ internal static class Startup
         bool hostBooted = lastBootId != bootId;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await services.GetRequiredService<InstanceService>().ReconcileAsync(hostBooted);
-        await services.GetRequiredService<Berth.Core.Firewall.FirewallService>().StartAsync(); // replaces Berth's tables, never adds to them
+        // Replaces Berth's tables, never adds to them.
+        bool filtersBridges = await services.GetRequiredService<Berth.Core.Firewall.FirewallService>().StartAsync();
+        services.GetRequiredService<DaemonComponents>().Set(DaemonComponents.FirewallSync,
+            filtersBridges ? ServiceStates.Online : ServiceStates.Degraded,
+            filtersBridges ? null : "no br_netfilter: traffic between instances on one bridge bypasses the firewall");
         await store.SetSettingAsync(BootIdSetting, bootId);
         logger.LogInformation("Reconciled instances in {Milliseconds:0.0} ms ({Uptime:0} ms since berthd started){Boot}", clock.Elapsed.TotalMilliseconds,
             (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds, hostBooted ? " after a host boot (autoboot instances starting)" : "");

@@ -12,11 +12,7 @@ internal static class SupervisionServices
         services.AddSingleton(RestartPolicy.Default);
         services.AddSingleton<ExitHistory>();
         services.AddSingleton<HealthChecker>();
-        var components = new DaemonComponents();
-        components.Set(DaemonComponents.Metrics, ServiceStates.Disabled, options.MetricsListen is null
-            ? "off: --metrics-listen is not given (and metrics are not built yet)"
-            : "not built yet: --metrics-listen is accepted but nothing is served");
-        services.AddSingleton(components);
+        services.AddSingleton(new DaemonComponents());
         services.AddSingleton<Supervisor>();
     }
 }

@@ -112,15 +112,17 @@ public sealed partial class FirewallService(IStateStore store, NftApplier applie
         }
     }
 
-    /// <summary>Brings the host in line at berthd's start: bridged traffic through the firewall, then the ruleset.</summary>
-    public async Task StartAsync(CancellationToken ct = default)
+    /// <summary>Brings the host in line at berthd's start: bridged traffic through the firewall, then the ruleset; false when bridged traffic cannot be filtered.</summary>
+    public async Task<bool> StartAsync(CancellationToken ct = default)
     {
-        if (!await applier.EnsureBridgeNetfilterAsync(ct).ConfigureAwait(false))
+        bool filtersBridges = await applier.EnsureBridgeNetfilterAsync(ct).ConfigureAwait(false);
+        if (!filtersBridges)
         {
             Log.NoBridgeNetfilter(logger);
         }
 
         await ApplyAsync(ct).ConfigureAwait(false);
+        return filtersBridges;
     }
 
     public async Task InstanceChangedAsync(Manifest? before, Manifest? after, CancellationToken ct = default)

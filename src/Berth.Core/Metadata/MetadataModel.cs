@@ -113,8 +113,7 @@ public static class MetadataModel
             "brand" => m.Brand,
             "image_uuid" => m.ImageUuid,
             "nics" or "resolvers" or "tags" => ManifestProperty(m, name) ?? (name == "tags" ? "{}" : "[]"),
-            // vmadm's routes property (static routes) does not exist in Berth yet: no static routes.
-            "routes" => "[]",
+            "routes" => Routes(m),
             "max_physical_memory" => Number(m.MaxPhysicalMemory),
             "max_swap" => Number(m.MaxSwap),
             "cpu_cap" => Number(m.CpuCap),
@@ -124,6 +123,25 @@ public static class MetadataModel
             "create_timestamp" => m.CreateTimestamp?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
             _ => null,
         };
+    }
+
+    /// <summary>sdc:routes as SmartOS gives it: [{"linklocal", "dst", "gateway"}]; a route on a nic's link has that nic's address as gateway.</summary>
+    private static string Routes(Manifest m)
+    {
+        var routes = new System.Text.Json.Nodes.JsonArray();
+        foreach ((string destination, string via) in m.Routes ?? [])
+        {
+            bool onLink = via.StartsWith("nics[", StringComparison.Ordinal);
+            string? gateway = via;
+            if (onLink && int.TryParse(via.AsSpan(5, via.Length - 6), NumberStyles.None, CultureInfo.InvariantCulture, out int index))
+            {
+                gateway = m.Nics is { } nics && index < nics.Count ? nics[index].Ip : null;
+            }
+
+            routes.Add(new System.Text.Json.Nodes.JsonObject { ["linklocal"] = onLink, ["dst"] = destination, ["gateway"] = gateway });
+        }
+
+        return routes.ToJsonString();
     }
 
     private static string? Number(long? value) => value?.ToString(CultureInfo.InvariantCulture);

@@ -33,10 +33,10 @@ public sealed class DaemonComponents
     {
         Register(Api, "the REST API on the unix socket (and TCP with --listen)", ServiceStates.Offline, "starting");
         Register(Supervisor, "autoboot in dependency order, restarts, health checks", ServiceStates.Offline, "starting");
-        Register(Metadata, "the metadata service instances read with mdata-get", ServiceStates.Disabled, "not built yet");
-        Register(Metrics, "Prometheus metrics (--metrics-listen)", ServiceStates.Disabled, "not built yet");
+        Register(Metadata, "the metadata service instances read with mdata-get", ServiceStates.Offline, "starting");
+        Register(Metrics, "Prometheus metrics (--metrics-listen)", ServiceStates.Offline, "starting");
         Register(ImageServer, "serving images to other hosts (IMGAPI)", ServiceStates.Disabled, "not built yet");
-        Register(FirewallSync, "firewall rules applied as one nft transaction", ServiceStates.Disabled, "not built yet");
+        Register(FirewallSync, "firewall rules applied as one nft transaction", ServiceStates.Offline, "starting");
     }
 
     public IReadOnlyList<DaemonComponent> All

@@ -49,6 +49,18 @@ public sealed class MetadataModelTests
         Assert.Equal(expected, Value(key));
 
     [Fact]
+    public void RoutesAreListedAsSmartOsGivesThem()
+    {
+        Manifest routed = s_vm with { Routes = new() { ["10.2.0.0/16"] = "10.0.0.254", ["192.0.2.9"] = "nics[0]" } };
+
+        string? routes = MetadataModel.Get(routed, "sdc:routes").Payload;
+
+        Assert.Equal(
+            "[{\"linklocal\":false,\"dst\":\"10.2.0.0/16\",\"gateway\":\"10.0.0.254\"},{\"linklocal\":true,\"dst\":\"192.0.2.9\",\"gateway\":\"10.0.0.5\"}]",
+            routes);
+    }
+
+    [Fact]
     public void NicsAreJsonWithVmadmNames()
     {
         using JsonDocument nics = JsonDocument.Parse(Value("sdc:nics")!);
