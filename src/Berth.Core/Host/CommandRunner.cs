@@ -75,7 +75,14 @@ public sealed class CommandRunner
     {
         if (process.StartInfo.RedirectStandardInput)
         {
-            process.StandardInput.Dispose();
+            try
+            {
+                process.StandardInput.Dispose();
+            }
+            catch (IOException)
+            {
+                // The program exited without reading all its input (it refused it): the pipe is closed all the same.
+            }
         }
 
         if (process.StartInfo.RedirectStandardOutput)

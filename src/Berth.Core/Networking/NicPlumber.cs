@@ -124,6 +124,7 @@ public sealed partial class NicPlumber(CommandRunner? runner = null, string? hos
         stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .All(l => l.StartsWith("Command failed", StringComparison.Ordinal)
                 || l.Contains("Cannot find device", StringComparison.Ordinal)
+                || l.Contains("No such device", StringComparison.Ordinal) // gone between lookup and delete: its netns died
                 || l.Contains("does not exist", StringComparison.Ordinal));
 
     private Task<CommandResult> RunHostAsync(IReadOnlyList<string> ipArgs, string? stdin, CancellationToken ct) =>
