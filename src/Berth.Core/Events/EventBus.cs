@@ -11,7 +11,8 @@ namespace Berth.Core.Events;
 /// </summary>
 public sealed class EventBus(int backlogSize = EventBus.DefaultBacklogSize)
 {
-    public const int DefaultBacklogSize = 1000;
+    /// <summary>Recent events kept for `vm events` and SSE resumption; small, so berthd's memory stays flat however busy it is.</summary>
+    public const int DefaultBacklogSize = 256;
 
     // A subscriber that stops reading loses its oldest events rather than stalling every publisher.
     private const int SubscriberCapacity = 10_000;

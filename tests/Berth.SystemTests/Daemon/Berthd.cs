@@ -97,6 +97,7 @@ internal sealed class Berthd : IAsyncDisposable
         }
 
         psi.Environment["LOG"] = LogPath;
+        psi.Environment["MALLOC_ARENA_MAX"] = "2"; // as packaging/berthd.service runs it
         _process = Process.Start(psi)!;
         await WaitReadyAsync();
     }
