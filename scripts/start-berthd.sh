@@ -51,8 +51,7 @@ fi
 
 if ! $running; then
     echo "berth: starting berthd (log: $LOG_DIR/berthd.log)"
-    # MALLOC_ARENA_MAX: as the systemd unit sets it (packaging/berthd.service says why).
-    MALLOC_ARENA_MAX=2 setsid /usr/local/bin/berthd >>"$LOG_DIR/berthd.log" 2>&1 </dev/null &
+    setsid /usr/local/bin/berthd >>"$LOG_DIR/berthd.log" 2>&1 </dev/null &
     echo "$installed" > "$RUN_DIR/berthd.build"
 fi
 wait_ready

@@ -97,7 +97,6 @@ internal sealed class Berthd : IAsyncDisposable
         }
 
         psi.Environment["LOG"] = LogPath;
-        psi.Environment["MALLOC_ARENA_MAX"] = "2"; // as packaging/berthd.service runs it
         _process = Process.Start(psi)!;
         await WaitReadyAsync();
     }
