@@ -5,6 +5,7 @@ using Berth.Core.Host;
 namespace Berth.SystemTests.Daemon;
 
 /// <summary>No leaks: many instances come and go and berthd's fds, memory and the host's resources stay flat.</summary>
+[Collection(RunAlone.Name)]
 public sealed class SoakTests
 {
     private const int Workers = 4;

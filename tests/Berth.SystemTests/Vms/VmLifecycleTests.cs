@@ -6,6 +6,7 @@ using Berth.SystemTests.Daemon;
 namespace Berth.SystemTests.Vms;
 
 /// <summary>kvm instances end to end through berthd: a real QEMU (TCG where KVM does not work), taps, cgroups, QMP.</summary>
+[Collection(RunAlone.Name)]
 public sealed class VmLifecycleTests
 {
     // Booting a kernel under TCG takes 2-10 s on a quiet 2-core machine, but over 40 s while the soak and kill tests
