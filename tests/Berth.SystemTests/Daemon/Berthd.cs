@@ -97,6 +97,7 @@ internal sealed class Berthd : IAsyncDisposable
         }
 
         psi.Environment["LOG"] = LogPath;
+        psi.Environment["BERTH_VM_ACCEL"] = "tcg"; // here KVM's probe can pass while real guests stall under it
         _process = Process.Start(psi)!;
         await WaitReadyAsync();
     }

@@ -17,6 +17,12 @@ public static class KvmProbe
 
     public static async Task<AccelChoice> ProbeAsync(CommandRunner runner, CancellationToken ct = default)
     {
+        // An operator (or a test) can rule KVM out where its probe passes but real guests stall (broken nested virtualisation).
+        if (Environment.GetEnvironmentVariable("BERTH_VM_ACCEL") == "tcg")
+        {
+            return new AccelChoice("tcg", "BERTH_VM_ACCEL=tcg: VMs run under TCG, software emulation about 16x slower");
+        }
+
         try
         {
             using FileStream kvm = File.Open("/dev/kvm", FileMode.Open, FileAccess.ReadWrite);
